@@ -1,0 +1,69 @@
+// Models struct memblock / memblock_type / memblock_region (include/linux/memblock.h), 5.10–7.2.
+// Ranges are half-open [base, base + size); addresses are bigint.
+
+export const MEMBLOCK_NONE = 0x0;
+export const MEMBLOCK_HOTPLUG = 0x1;
+export const MEMBLOCK_MIRROR = 0x2;
+export const MEMBLOCK_NOMAP = 0x4;
+export const MEMBLOCK_DRIVER_MANAGED = 0x8;
+export const MEMBLOCK_RSRV_NOINIT = 0x10;
+/** 7.2: reservations made by memblock allocations carry this flag (and so do not merge with plain reserves). */
+export const MEMBLOCK_RSRV_KERN = 0x20;
+
+/** `MAX_NUMNODES`: the nid of regions not yet assigned to a node (memblock_add uses it). */
+export const NUMA_NO_NODE = -1;
+export const MAX_NUMNODES = 16;
+
+export const PHYS_ADDR_MAX = (1n << 64n) - 1n;
+/** `MEMBLOCK_ALLOC_ANYWHERE` (~0): no upper limit. */
+export const MEMBLOCK_ALLOC_ANYWHERE = PHYS_ADDR_MAX;
+/** `MEMBLOCK_ALLOC_ACCESSIBLE` (0): clamp to current_limit. */
+export const MEMBLOCK_ALLOC_ACCESSIBLE = 0n;
+/** `MEMBLOCK_ALLOC_NOLEAKTRACE` (1; 5.10 calls it MEMBLOCK_ALLOC_KASAN): like ACCESSIBLE. */
+export const MEMBLOCK_ALLOC_NOLEAKTRACE = 1n;
+export const SMP_CACHE_BYTES = 64n;
+
+export interface MemblockRegion {
+  readonly base: bigint;
+  readonly size: bigint;
+  readonly flags: number;
+  readonly nid: number;
+}
+
+/** An immutable view of memblock: arrays are replaced, never mutated, so a snapshot is just these references. */
+export interface MemblockSnapshot {
+  readonly memory: readonly MemblockRegion[];
+  readonly reserved: readonly MemblockRegion[];
+}
+
+/**
+ * The mutable allocator state. Operations replace `memory` / `reserved` with new frozen arrays when they
+ * change them, so `snapshot()` is O(1) and earlier snapshots stay valid.
+ */
+export interface Memblock extends MemblockSnapshot {
+  memory: readonly MemblockRegion[];
+  reserved: readonly MemblockRegion[];
+  /** memblock.bottom_up (false: top-down, the arm64 default). */
+  bottomUp: boolean;
+  /** memblock.current_limit (arm64 never sets it: MEMBLOCK_ALLOC_ANYWHERE). */
+  currentLimit: bigint;
+  /** PAGE_SIZE of the kernel being modelled (find_in_range never returns below it). */
+  readonly pageSize: bigint;
+  /** 7.2: allocations reserve with MEMBLOCK_RSRV_KERN and the nid (__memblock_reserve). */
+  readonly reserveKernFlag: boolean;
+}
+
+export function createMemblock(opts: { pageSize?: bigint; reserveKernFlag?: boolean } = {}): Memblock {
+  return {
+    memory: Object.freeze([]),
+    reserved: Object.freeze([]),
+    bottomUp: false,
+    currentLimit: MEMBLOCK_ALLOC_ANYWHERE,
+    pageSize: opts.pageSize ?? 4096n,
+    reserveKernFlag: opts.reserveKernFlag ?? false,
+  };
+}
+
+export function snapshot(mb: MemblockSnapshot): MemblockSnapshot {
+  return { memory: mb.memory, reserved: mb.reserved };
+}

@@ -1,0 +1,22 @@
+// Appends events to the boot trace with the memblock state they leave.
+import type { MemblockSnapshot } from '../model/memblock/types.ts';
+import type { BootEvent, BootTrace, EventKind, Printk } from './events.ts';
+
+export class TraceRecorder implements BootTrace {
+  readonly events: BootEvent[] = [];
+  constructor(private readonly state: () => MemblockSnapshot) {}
+
+  record(kind: EventKind, site: string, extra: { range?: { base: bigint; size: bigint }; printk?: Printk; why?: string } = {}): BootEvent {
+    const s = this.state();
+    const prev = this.events[this.events.length - 1];
+    const after = prev && prev.after.memory === s.memory && prev.after.reserved === s.reserved ? prev.after : { memory: s.memory, reserved: s.reserved };
+    const ev: BootEvent = { seq: this.events.length, kind, site, ...extra, after };
+    this.events.push(ev);
+    return ev;
+  }
+
+  /** A printed line with no memblock change. */
+  print(site: string, printk: Printk, why?: string): BootEvent {
+    return this.record('message', site, { printk, why });
+  }
+}
