@@ -1,0 +1,84 @@
+// Each generation's behaviours, assembled from the per-topic strategies. Rows cite the code that decides them.
+import type { Behaviours, BootStepName } from '../profile.ts';
+import type { Generation } from '../generation.ts';
+import { messagesFor } from '../messages.ts';
+import { dmaLimitsByGeneration } from './dma-limits.ts';
+
+const MiB = 1n << 20n;
+
+/** setup_arch() → bootmem_init() → start_kernel() order, 5.10–6.12 (arch/arm64/kernel/setup.c, arch/arm64/mm/init.c). */
+const stepsUpTo612: BootStepName[] = [
+  'setupMachineFdt', 'parseEarlyParams', 'efiInit', 'arm64MemblockInit', 'pagingInit', 'unflattenDeviceTree',
+  'numaInit', 'cpumaskAlloc', 'sparseInit', 'zoneSizesInit', 'dmaContiguousReserve', 'reserveCrashkernel',
+  'setupArchTail', 'commandLineCopies', 'percpuFirstChunk', 'hashTables', 'swiotlbInit',
+];
+
+/** 7.2: bootmem_init() only computes the DMA limits; sparse_init and the zone print move to mm_core_init_early(). */
+const steps72: BootStepName[] = [
+  'kaslrInit', 'setupMachineFdt', 'parseEarlyParams', 'efiInit', 'arm64MemblockInit', 'pagingInit', 'unflattenDeviceTree',
+  'numaInit', 'setupArchTail', 'dmaLimitsInit', 'dmaContiguousReserve', 'reserveCrashkernel', 'freeAreaInit',
+  'commandLineCopies', 'percpuFirstChunk', 'hashTables', 'swiotlbInit',
+];
+
+export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behaviours {
+  const common = {
+    dmaLimits: dmaLimitsByGeneration[gen],
+    messages: messagesFor(gen),
+    memstartAlign: 1n << 30n,
+  };
+  switch (gen) {
+    case '5.10':
+      return {
+        ...common,
+        bootSteps: stepsUpTo612,
+        // mm/cma.c 5.10: alignment PAGE_SIZE << max(MAX_ORDER - 1, pageblock_order) = 4 MiB; no bottom-up try.
+        cma: { minAlignment: 4n * MiB, userLimitOverridesDma: false, bottomUpAbove4G: 'none', printsNid: false },
+        crash: { algorithm: 'find-then-reserve', pageAlignSize: true, defaultLowSize: 0n },
+        numa: { distanceTable: 'find-reserve', ndSize: build.ndSize, nrNodeIds: 16n },
+        swiotlb: { style: 'classic', kmallocBounceBuffer: false, slotSize: 0n, areaSize: 0n },
+        debugZoneLines: true,
+        usableRangesInFdtScan: false,
+        memoryNodesAnyDepth: true,
+        reserveKernFlag: false,
+      };
+    case '6.1':
+      return {
+        ...common,
+        bootSteps: stepsUpTo612,
+        cma: { minAlignment: 2n * MiB, userLimitOverridesDma: false, bottomUpAbove4G: 'memblock-end', printsNid: false },
+        crash: { algorithm: 'alloc-range', pageAlignSize: true, defaultLowSize: 0n },
+        numa: { distanceTable: 'alloc', ndSize: build.ndSize, nrNodeIds: 16n },
+        swiotlb: { style: 'areas', kmallocBounceBuffer: false, slotSize: 24n, areaSize: 16n },
+        debugZoneLines: false,
+        usableRangesInFdtScan: true,
+        memoryNodesAnyDepth: false,
+        reserveKernFlag: false,
+      };
+    case '6.12':
+      return {
+        ...common,
+        bootSteps: stepsUpTo612,
+        cma: { minAlignment: 2n * MiB, userLimitOverridesDma: false, bottomUpAbove4G: 'memblock-end', printsNid: true },
+        crash: { algorithm: 'generic', pageAlignSize: false, defaultLowSize: 128n * MiB },
+        numa: { distanceTable: 'none', ndSize: build.ndSize, nrNodeIds: 16n },
+        swiotlb: { style: 'areas', kmallocBounceBuffer: true, slotSize: 24n, areaSize: 16n },
+        debugZoneLines: false,
+        usableRangesInFdtScan: true,
+        memoryNodesAnyDepth: false,
+        reserveKernFlag: false,
+      };
+    case '7.2':
+      return {
+        ...common,
+        bootSteps: steps72,
+        cma: { minAlignment: 2n * MiB, userLimitOverridesDma: true, bottomUpAbove4G: 'limit', printsNid: false },
+        crash: { algorithm: 'generic', pageAlignSize: false, defaultLowSize: 128n * MiB },
+        numa: { distanceTable: 'none', ndSize: build.ndSize, nrNodeIds: 16n },
+        swiotlb: { style: 'areas', kmallocBounceBuffer: true, slotSize: 24n, areaSize: 16n },
+        debugZoneLines: false,
+        usableRangesInFdtScan: true,
+        memoryNodesAnyDepth: false,
+        reserveKernFlag: true,
+      };
+  }
+}

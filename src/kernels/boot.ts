@@ -1,0 +1,230 @@
+// Runs a generation's boot steps, in its order, over a machine description, writing the boot trace.
+import { parseCrashkernel } from '../inputs/cmdline/crashkernel.ts';
+import { parseEarlyParams, type EarlyParams } from '../inputs/cmdline/params.ts';
+import type { Fdt } from '../inputs/fdt/tree.ts';
+import { arm64MemblockInit } from '../model/arm64-memblock-init.ts';
+import { dmaContiguousReserve, type CmaResult } from '../model/cma.ts';
+import type { ModelContext } from '../model/context.ts';
+import { emit, hex } from '../model/context.ts';
+import { reserveCrashkernel, type CrashResult } from '../model/crashkernel.ts';
+import { earlyInitDtScan, setupMachineFdt } from '../model/fdt-scan.ts';
+import { memblockEndOfDRAM, memblockPhysMemSize, memblockStartOfDRAM } from '../model/memblock/index.ts';
+import { createMemblock, type Memblock, type MemblockSnapshot } from '../model/memblock/types.ts';
+import { armNumaInit } from '../model/numa.ts';
+import { ofDmaGetMaxCpuAddress } from '../model/of-address.ts';
+import { swiotlbInit, swiotlbStateFrom, type SwiotlbResult } from '../model/swiotlb.ts';
+import { printZones, type ZoneSpan } from '../model/zones.ts';
+import { TraceRecorder } from '../trace/recorder.ts';
+import type { BootTrace } from '../trace/events.ts';
+import type { DmaLimits } from './behaviors/dma-limits.ts';
+import { cmdlineVariants } from './behaviors/cmdline-variants.ts';
+import type { EarlyAllocator, EarlyAllocInput } from './early-allocs.ts';
+import { earlyAllocatorFor } from './early-allocator.ts';
+import type { KernelProfile } from './profile.ts';
+
+const PHYS_ADDR_MAX = (1n << 64n) - 1n;
+
+/** Everything about the machine and its boot loader that the kernel will see. */
+export interface BootInput {
+  fdt: Fdt;
+  /** Physical address the boot loader put the DTB at. */
+  dtbAddr: bigint;
+  /** Physical address of the Image (_text). */
+  imageAddr: bigint;
+  /** The command line; defaults to /chosen/bootargs. */
+  cmdline?: string;
+  /** CPU implements LPA2 (QEMU -cpu max): 52-bit VA/PA on kernels built for it. */
+  lpa2?: boolean;
+  /** The ACPI IORT's limit (inclusive); PHYS_ADDR_MAX on DT boots. */
+  acpiDmaMax?: bigint;
+}
+
+export interface Prediction {
+  profile: KernelProfile;
+  trace: BootTrace;
+  cmdline: string;
+  dma?: DmaLimits;
+  zones?: ZoneSpan[];
+  cma?: CmaResult;
+  crash?: CrashResult;
+  swiotlb?: SwiotlbResult;
+  final: MemblockSnapshot;
+}
+
+interface BootState {
+  ctx: ModelContext;
+  mb: Memblock;
+  input: BootInput;
+  profile: KernelProfile;
+  params: EarlyParams;
+  cmdline: string;
+  early: EarlyAllocator;
+  allocInput: EarlyAllocInput;
+  pred: Prediction;
+  defaultCmaFromDt: boolean;
+}
+
+export function predictBoot(input: BootInput, profile: KernelProfile): Prediction {
+  const b = profile.behaviours;
+  const mb = createMemblock({ pageSize: profile.config.pageSize, reserveKernFlag: b.reserveKernFlag });
+  const trace = new TraceRecorder(() => mb);
+  const ctx: ModelContext = { mb, trace, msg: b.messages };
+  const pred: Prediction = { profile, trace, cmdline: '', final: { memory: mb.memory, reserved: mb.reserved } };
+  const cv = cmdlineVariants[profile.generation];
+  const pageSize = profile.config.pageSize;
+
+  // setup_machine_fdt(): the blob is reserved and scanned before anything else.
+  setupMachineFdt(ctx, input.dtbAddr, input.fdt.header.totalsize);
+  const scan = earlyInitDtScan(ctx, { memoryNodesAnyDepth: b.memoryNodesAnyDepth }, input.fdt, pageSize);
+  const cmdline = input.cmdline ?? scan.chosen.bootargs ?? '';
+  pred.cmdline = cmdline;
+  const { params, printk } = parseEarlyParams(cmdline, {
+    nrCpus: profile.config.nrCpus,
+    rodata: { enabled: true, full: profile.config.rodataFullDefault } as never,
+    kfenceEarlyInit: profile.config.kfenceSampleInterval !== 0,
+    debugPagealloc: profile.config.debugPagealloc,
+  }, cv.early);
+  const lpa2 = !!input.lpa2 && profile.config.vaBits === 52;
+  const vaBits = lpa2 ? 52 : Math.min(profile.config.vaBits, 48);
+  const possibleCpus = countCpus(input.fdt);
+  const st: BootState = {
+    ctx, mb, input, profile, params, cmdline, early: earlyAllocatorFor(profile), pred, defaultCmaFromDt: false,
+    allocInput: {
+      fdt: input.fdt, profile, possibleCpus, cmdline, vaBits, memstartAddr: 0n,
+      forcePageGranularity: true,
+      kernel: { base: input.imageAddr, size: profile.image.imageSize },
+    },
+  };
+
+  for (const step of b.bootSteps) {
+    switch (step) {
+      case 'kaslrInit':
+      case 'setupMachineFdt':
+        break;
+      case 'parseEarlyParams':
+        for (const p of printk) trace.print('parse_early_param', p);
+        break;
+      case 'efiInit':
+        emit(ctx, 'efi_init', 'efiNotFound', []);
+        break;
+      case 'arm64MemblockInit': {
+        const r = arm64MemblockInit(ctx, {
+          physMaskShift: lpa2 ? 52 : 48,
+          vabitsActual: vaBits,
+          memstartAlign: b.memstartAlign,
+          memoryLimit: params.memoryLimit ?? undefined,
+          kernel: { text: input.imageAddr, end: input.imageAddr + profile.image.imageSize, reserveFrom: input.imageAddr + profile.image.reserveSkipsHeader },
+          initrd: scan.chosen.initrd ? { start: scan.chosen.initrd.start, size: scan.chosen.initrd.end - scan.chosen.initrd.start } : undefined,
+          pageSize,
+          usableRangeHere: b.usableRangesInFdtScan ? undefined : scan.chosen.usableMemoryRange[0],
+        });
+        st.allocInput.memstartAddr = r.memstartAddr;
+        st.defaultCmaFromDt = st.early.reservedMem(ctx, st.allocInput, params);
+        break;
+      }
+      case 'pagingInit':
+        st.early.pagingInit(ctx, st.allocInput);
+        break;
+      case 'unflattenDeviceTree':
+        st.early.unflatten(ctx, st.allocInput);
+        break;
+      case 'numaInit':
+        armNumaInit(ctx, b.numa, { numaOff: params.numaOff, maxPfn: memblockEndOfDRAM(mb) / pageSize, pageSize });
+        break;
+      case 'cpumaskAlloc':
+        st.early.cpumask(ctx, st.allocInput);
+        break;
+      case 'sparseInit':
+        st.early.sparse(ctx, st.allocInput);
+        break;
+      case 'zoneSizesInit':
+        dmaLimitsInit(st);
+        printZoneBlock(st);
+        break;
+      case 'dmaLimitsInit':
+        dmaLimitsInit(st);
+        break;
+      case 'freeAreaInit':
+        st.early.sparse(ctx, st.allocInput);
+        printZoneBlock(st);
+        break;
+      case 'dmaContiguousReserve':
+        pred.cma = dmaContiguousReserve(ctx, b.cma, {
+          enabled: profile.config.cma, sizeSel: profile.config.cmaSizeSel, sizeMbytes: profile.config.cmaSizeMbytes, sizePercentage: profile.config.cmaSizePercentage,
+        }, pred.dma!.dmaPhysLimit, params.cma ?? undefined, st.defaultCmaFromDt, pageSize);
+        break;
+      case 'reserveCrashkernel': {
+        const req = parseCrashkernel(cmdline, memblockPhysMemSize(mb), cv.crashkernel);
+        for (const p of req.printk) trace.print('parse_crashkernel', p);
+        if (req.proceed && (req.size || b.crash.algorithm === 'generic')) {
+          pred.crash = reserveCrashkernel(ctx, b.crash, req, {
+            lowMax: pred.dma!.dmaPhysLimit,
+            highMax: 1n << BigInt(lpa2 ? 52 : 48),
+            pageSize,
+          });
+        }
+        break;
+      }
+      case 'setupArchTail':
+        st.early.setupArchTail(ctx, st.allocInput);
+        break;
+      case 'commandLineCopies':
+        st.early.commandLineCopies(ctx, st.allocInput);
+        break;
+      case 'percpuFirstChunk':
+        st.early.percpu(ctx, st.allocInput);
+        break;
+      case 'hashTables':
+        st.early.hashTables(ctx, st.allocInput);
+        break;
+      case 'swiotlbInit':
+        pred.swiotlb = swiotlbInit(ctx, b.swiotlb, swiotlbStateFrom(params.swiotlb), params.swiotlb, {
+          maxPfn: memblockEndOfDRAM(mb) / pageSize,
+          dmaPhysLimit: pred.dma!.dmaPhysLimit,
+          pageSize,
+          possibleCpus,
+        });
+        break;
+    }
+  }
+  pred.final = { memory: mb.memory, reserved: mb.reserved };
+  return pred;
+}
+
+function dmaLimitsInit(st: BootState): void {
+  const { mb, profile } = st;
+  const ofMax = ofDmaGetMaxCpuAddress(st.input.fdt);
+  st.pred.dma = profile.behaviours.dmaLimits({
+    ofMax,
+    acpiMax: st.input.acpiDmaMax ?? PHYS_ADDR_MAX,
+    dramStart: memblockStartOfDRAM(mb),
+    dramEnd: memblockEndOfDRAM(mb),
+    zoneDma: profile.config.zoneDma,
+    zoneDma32: profile.config.zoneDma32,
+    physMaskShift: 48,
+  });
+  st.ctx.trace.record('limit', 'zone_sizes_init', { why: st.pred.dma.why });
+}
+
+function printZoneBlock(st: BootState): void {
+  const { mb, profile } = st;
+  const pageShift = BigInt(profile.config.pageSize.toString(2).length - 1);
+  const d = st.pred.dma!;
+  st.pred.zones = printZones(st.ctx, 'free_area_init', {
+    limits: { dma: d.zoneDmaEnd >> pageShift, dma32: d.dma32PhysLimit >> pageShift, normal: memblockEndOfDRAM(mb) >> pageShift },
+    memory: mb.memory,
+    pageShift,
+    zoneDevice: profile.config.zoneDevice,
+    debugZoneLines: profile.behaviours.debugZoneLines,
+    structPageSize: 64n,
+  });
+}
+
+/** num_possible_cpus() on a DT boot: the /cpus/cpu@N nodes. */
+function countCpus(fdt: Fdt): number {
+  const cpus = fdt.root.children.find((c) => c.name === 'cpus');
+  const n = cpus ? cpus.children.filter((c) => c.name === 'cpu' || c.name.startsWith('cpu@')).length : 1;
+  return Math.max(1, n);
+}
+
+export { hex };

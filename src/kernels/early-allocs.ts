@@ -1,0 +1,31 @@
+// The early memblock allocations that only move later addresses: page tables, the unflattened DT, sparse,
+// percpu, hash tables. Each generation's sizes come from the model's size functions (model/linear-map,
+// model/unflatten, model/sparse, model/percpu, model/hash-tables); this module sequences them.
+import type { Fdt } from '../inputs/fdt/tree.ts';
+import type { ModelContext } from '../model/context.ts';
+import type { EarlyParams } from '../inputs/cmdline/params.ts';
+import type { KernelProfile } from './profile.ts';
+
+export interface EarlyAllocInput {
+  fdt: Fdt;
+  profile: KernelProfile;
+  possibleCpus: number;
+  cmdline: string;
+  forcePageGranularity: boolean;
+  vaBits: number;
+  memstartAddr: bigint;
+  kernel: { base: bigint; size: bigint };
+}
+
+export interface EarlyAllocator {
+  /** early_init_fdt_scan_reserved_mem(); returns whether a DT linux,cma-default area replaces the global CMA. */
+  reservedMem(ctx: ModelContext, i: EarlyAllocInput, params: EarlyParams): boolean;
+  pagingInit(ctx: ModelContext, i: EarlyAllocInput): void;
+  unflatten(ctx: ModelContext, i: EarlyAllocInput): void;
+  cpumask(ctx: ModelContext, i: EarlyAllocInput): void;
+  sparse(ctx: ModelContext, i: EarlyAllocInput): void;
+  setupArchTail(ctx: ModelContext, i: EarlyAllocInput): void;
+  commandLineCopies(ctx: ModelContext, i: EarlyAllocInput): void;
+  percpu(ctx: ModelContext, i: EarlyAllocInput): void;
+  hashTables(ctx: ModelContext, i: EarlyAllocInput): void;
+}

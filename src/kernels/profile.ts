@@ -1,0 +1,55 @@
+// A kernel profile: one build's facts (config, image header, struct sizes) plus its generation's behaviours.
+import type { CmaVariant } from '../model/cma.ts';
+import type { CrashReserveVariant } from '../model/crashkernel.ts';
+import type { NumaVariant } from '../model/numa.ts';
+import type { SwiotlbVariant } from '../model/swiotlb.ts';
+import type { DmaLimitInput, DmaLimits } from './behaviors/dma-limits.ts';
+import type { Generation, KernelVersion } from './generation.ts';
+import type { LayoutConfig } from './layout-config.ts';
+import type { Messages } from './messages.ts';
+
+export interface ImageFacts {
+  /** Image header image_size: _end - _text. */
+  imageSize: bigint;
+  textOffset: bigint;
+  /** The kernel reserves from _stext, not _text (6.1: the first SEGMENT_ALIGN of the image stays free). */
+  reserveSkipsHeader: bigint;
+}
+
+/** The ordered boot steps of a generation (STYLE §5: the order is data). */
+export type BootStepName =
+  | 'setupMachineFdt' | 'kaslrInit' | 'parseEarlyParams' | 'efiInit' | 'arm64MemblockInit' | 'pagingInit' | 'unflattenDeviceTree'
+  | 'numaInit' | 'cpumaskAlloc' | 'sparseInit' | 'zoneSizesInit' | 'dmaLimitsInit' | 'dmaContiguousReserve' | 'reserveCrashkernel'
+  | 'freeAreaInit' | 'setupArchTail' | 'commandLineCopies' | 'percpuFirstChunk' | 'hashTables' | 'swiotlbInit';
+
+export interface Behaviours {
+  bootSteps: readonly BootStepName[];
+  dmaLimits: (i: DmaLimitInput) => DmaLimits;
+  cma: CmaVariant;
+  crash: CrashReserveVariant;
+  numa: NumaVariant;
+  swiotlb: SwiotlbVariant;
+  messages: Messages;
+  /** 5.10 prints per-zone KERN_DEBUG lines after Initmem setup. */
+  debugZoneLines: boolean;
+  /** 5.10: `linux,usable-memory-range` is applied in arm64_memblock_init (first range only); 6.1+: in the FDT scan (two ranges). */
+  usableRangesInFdtScan: boolean;
+  /** 5.10 scans /memory nodes at any depth and ignores status; 6.1+ only direct children of / that are available. */
+  memoryNodesAnyDepth: boolean;
+  /** ARM64_MEMSTART_ALIGN for 4K pages. */
+  memstartAlign: bigint;
+  /** 7.2 reserves memblock allocations with MEMBLOCK_RSRV_KERN. */
+  reserveKernFlag: boolean;
+}
+
+export interface KernelProfile {
+  name: string;
+  generation: Generation;
+  version: KernelVersion;
+  /** true when a non-Debian kernel borrows the nearest generation's behaviour. */
+  approximate: boolean;
+  banner?: string;
+  config: LayoutConfig;
+  image: ImageFacts;
+  behaviours: Behaviours;
+}
