@@ -37,5 +37,5 @@ export function formatInputError(e: InputError): string {
   if (e.field !== undefined) where.push(e.offset !== undefined ? `(${e.field})` : e.field);
   const place = where.length ? ` ${where.join(' ')}` : '';
   const found = e.found !== undefined ? `, found ${e.found}` : '';
-  return `${e.file}:${place}: expected ${e.expected}${found}`;
+  return `${e.file}:${place ? place + ':' : ''} expected ${e.expected}${found}`;
 }

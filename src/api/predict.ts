@@ -1,0 +1,116 @@
+// The one entry point every adapter uses (CLI, page, sweep): bytes and options in, a prediction out.
+// Runs in Node and in the browser: no Node imports.
+import { fail, InputFailure, ok, type InputError, type Result } from '../inputs/errors.ts';
+import { parseFdt } from '../inputs/fdt/check.ts';
+import type { Fdt } from '../inputs/fdt/tree.ts';
+import { parseKernelImage } from '../inputs/image.ts';
+import { kernelConfigFacts, parseKconfig } from '../inputs/kconfig.ts';
+import { qemuVirtDtb } from '../inputs/machines/qemu-virt.ts';
+import { predictBoot, type Prediction } from '../kernels/boot.ts';
+import type { LayoutConfig } from '../kernels/layout-config.ts';
+import type { KernelProfile } from '../kernels/profile.ts';
+import { builtinProfile, PROFILE_NAMES, profileForImage } from '../kernels/profiles.ts';
+
+export type MachineSpec = { type: 'qemu-virt'; ramBytes: bigint; smp: number; cpu?: string };
+export type LoaderSpec =
+  | { type: 'qemu-virt' }
+  | { type: 'at'; imageAddr: bigint; dtbAddr: bigint; initrdAddr?: bigint; initrdSize?: bigint };
+
+export interface PredictOptions {
+  /** A DTB as the kernel receives it, or a machine preset that builds one. */
+  dtb?: { bytes: Uint8Array; file: string };
+  machine?: MachineSpec;
+  /** A built-in profile name or an image. */
+  kernel?: string | { bytes: Uint8Array; file: string };
+  config?: { text: string; file: string };
+  loader?: LoaderSpec;
+  cmdline?: string;
+  /** QEMU -cpu; 'max' implements LPA2. */
+  cpu?: string;
+}
+
+const QEMU_VIRT_RAM_BASE = 0x40000000n;
+const MiB = 1n << 20n;
+
+export function resolveKernel(kernel: PredictOptions['kernel'], config?: PredictOptions['config']): Result<KernelProfile> {
+  let profile: KernelProfile;
+  if (kernel === undefined || typeof kernel === 'string') {
+    const name = kernel ?? 'debian-6.12';
+    const p = builtinProfile(name);
+    if (!p) return fail({ kind: 'option', code: 'UNKNOWN_PROFILE', file: '--kernel', expected: `an image file or one of ${PROFILE_NAMES.join(', ')}`, found: name });
+    profile = p;
+  } else {
+    const img = parseKernelImage(kernel.bytes, kernel.file);
+    if (!img.ok) return img;
+    profile = profileForImage({ version: img.value.version, banner: img.value.banner, imageSize: img.value.imageSize, textOffset: img.value.textOffset });
+  }
+  if (config) {
+    const cfg = parseKconfig(config.text, config.file);
+    if (!cfg.ok) return cfg;
+    const facts = kernelConfigFacts(cfg.value, config.file);
+    if (!facts.ok) return facts;
+    const f = facts.value;
+    const c: Partial<LayoutConfig> = {
+      pageSize: BigInt(f.pageSize), vaBits: f.vaBits, paBits: f.paBits, zoneDma: f.zoneDma, zoneDma32: f.zoneDma32, zoneDevice: f.zoneDevice,
+      cma: f.cma && f.dmaCma, cmaSizeMbytes: f.cmaSizeMbytes ?? 0, cmaSizeSel: f.cmaSizeSel ?? 'mbytes', cmaSizePercentage: f.cmaSizePercentage ?? 0,
+      numa: f.numa, nrCpus: f.nrCpus, rodataFullDefault: f.rodataFullDefaultEnabled, kfence: f.kfence, kfenceSampleInterval: f.kfenceSampleInterval ?? 0,
+      debugPagealloc: f.debugPageallocEnableDefault, crashDump: f.crashDump, kexecFile: f.kexecFile, dmaBounceUnalignedKmalloc: f.dmaBounceUnalignedKmalloc,
+      deferredStructPageInit: f.deferredStructPageInit, randomizeBase: f.randomizeBase,
+    };
+    profile = { ...profile, config: { ...profile.config, ...c } };
+  }
+  return ok(profile);
+}
+
+/** Where QEMU's virt -kernel loader puts things (hw/arm/boot.c): Image at RAM + 2 MiB, DTB after the initrd slot. */
+export function qemuVirtPlacement(ramBytes: bigint): { imageAddr: bigint; dtbAddr: bigint } {
+  const half = ramBytes / 2n;
+  const initrdStart = QEMU_VIRT_RAM_BASE + (half < 128n * MiB ? half : 128n * MiB);
+  return { imageAddr: QEMU_VIRT_RAM_BASE + 2n * MiB, dtbAddr: (initrdStart + 2n * MiB - 1n) & ~(2n * MiB - 1n) };
+}
+
+function qemuVirtRamOf(fdt: Fdt): bigint {
+  let total = 0n;
+  for (const n of fdt.root.children) {
+    if (!n.name.startsWith('memory')) continue;
+    const reg = n.props.find((p) => p.name === 'reg');
+    if (!reg) continue;
+    const dv = new DataView(reg.value.buffer, reg.value.byteOffset, reg.value.byteLength);
+    for (let i = 0; i + 16 <= reg.value.length; i += 16) total += dv.getBigUint64(i + 8);
+  }
+  return total;
+}
+
+export function predict(o: PredictOptions): Result<Prediction, InputError> {
+  try {
+    const prof = resolveKernel(o.kernel, o.config);
+    if (!prof.ok) return prof;
+    let dtbBytes: Uint8Array;
+    let file: string;
+    if (o.dtb) {
+      dtbBytes = o.dtb.bytes;
+      file = o.dtb.file;
+    } else if (o.machine) {
+      dtbBytes = qemuVirtDtb({ ramBytes: o.machine.ramBytes, smp: o.machine.smp, cpu: o.machine.cpu ?? o.cpu, cmdline: o.cmdline });
+      file = `qemu-virt(${o.machine.ramBytes >> 20n}M)`;
+    } else {
+      return fail({ kind: 'option', code: 'NO_MACHINE', file: 'predict', expected: '--dtb FILE or --machine qemu-virt --ram SIZE' });
+    }
+    const fdt = parseFdt(dtbBytes, file);
+    if (!fdt.ok) return fdt;
+    const loader = o.loader ?? { type: 'qemu-virt' };
+    let imageAddr: bigint, dtbAddr: bigint;
+    if (loader.type === 'at') {
+      imageAddr = loader.imageAddr;
+      dtbAddr = loader.dtbAddr;
+    } else {
+      const ram = o.machine?.ramBytes ?? qemuVirtRamOf(fdt.value);
+      ({ imageAddr, dtbAddr } = qemuVirtPlacement(ram));
+    }
+    const cpu = o.machine?.cpu ?? o.cpu;
+    return ok(predictBoot({ fdt: fdt.value, dtbAddr, imageAddr, cmdline: o.cmdline, lpa2: cpu === 'max' }, prof.value));
+  } catch (e) {
+    if (e instanceof InputFailure) return fail(e.error);
+    throw e;
+  }
+}
