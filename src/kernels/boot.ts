@@ -66,7 +66,7 @@ interface BootState {
 
 export function predictBoot(input: BootInput, profile: KernelProfile): Prediction {
   const b = profile.behaviours;
-  const mb = createMemblock({ pageSize: profile.config.pageSize, reserveKernFlag: b.reserveKernFlag });
+  const mb = createMemblock({ pageSize: profile.config.pageSize, ...b.memblock });
   const trace = new TraceRecorder(() => mb);
   const ctx: ModelContext = { mb, trace, msg: b.messages };
   const pred: Prediction = { profile, trace, cmdline: '', final: { memory: mb.memory, reserved: mb.reserved } };

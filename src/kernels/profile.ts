@@ -1,4 +1,5 @@
 // A kernel profile: one build's facts (config, image header, struct sizes) plus its generation's behaviours.
+import type { CreateMemblockOptions } from '../model/memblock/types.ts';
 import type { CmaVariant } from '../model/cma.ts';
 import type { CrashReserveVariant } from '../model/crashkernel.ts';
 import type { NumaVariant } from '../model/numa.ts';
@@ -38,8 +39,8 @@ export interface Behaviours {
   memoryNodesAnyDepth: boolean;
   /** ARM64_MEMSTART_ALIGN for 4K pages. */
   memstartAlign: bigint;
-  /** 7.2 reserves memblock allocations with MEMBLOCK_RSRV_KERN. */
-  reserveKernFlag: boolean;
+  /** mm/memblock.c differences (7.2 MEMBLOCK_RSRV_KERN, 5.10/6.1 whole-array merges and nid checks). */
+  memblock: Omit<CreateMemblockOptions, 'pageSize' | 'movableNode'>;
 }
 
 export interface KernelProfile {

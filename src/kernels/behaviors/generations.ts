@@ -39,7 +39,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
         debugZoneLines: true,
         usableRangesInFdtScan: false,
         memoryNodesAnyDepth: true,
-        reserveKernFlag: false,
+        memblock: { mergeWholeArray: true, legacyNidChecks: true, emptyTypeKeepsDummy: true },
       };
     case '6.1':
       return {
@@ -52,7 +52,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
         debugZoneLines: false,
         usableRangesInFdtScan: true,
         memoryNodesAnyDepth: false,
-        reserveKernFlag: false,
+        memblock: { mergeWholeArray: true, legacyNidChecks: true, emptyTypeKeepsDummy: true },
       };
     case '6.12':
       return {
@@ -65,7 +65,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
         debugZoneLines: false,
         usableRangesInFdtScan: true,
         memoryNodesAnyDepth: false,
-        reserveKernFlag: false,
+        memblock: {},
       };
     case '7.2':
       return {
@@ -78,7 +78,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
         debugZoneLines: false,
         usableRangesInFdtScan: true,
         memoryNodesAnyDepth: false,
-        reserveKernFlag: true,
+        memblock: { reserveKernFlag: true },
       };
   }
 }

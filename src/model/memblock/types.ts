@@ -9,6 +9,8 @@ export const MEMBLOCK_DRIVER_MANAGED = 0x8;
 export const MEMBLOCK_RSRV_NOINIT = 0x10;
 /** 7.2: reservations made by memblock allocations carry this flag (and so do not merge with plain reserves). */
 export const MEMBLOCK_RSRV_KERN = 0x20;
+/** 7.2: kexec handover scratch memory. */
+export const MEMBLOCK_KHO_SCRATCH = 0x40;
 
 /** `MAX_NUMNODES`: the nid of regions not yet assigned to a node (memblock_add uses it). */
 export const NUMA_NO_NODE = -1;
@@ -51,16 +53,48 @@ export interface Memblock extends MemblockSnapshot {
   readonly pageSize: bigint;
   /** 7.2: allocations reserve with MEMBLOCK_RSRV_KERN and the nid (__memblock_reserve). */
   readonly reserveKernFlag: boolean;
+  /**
+   * The nid memblock_reserve() gives new reserved regions: MAX_NUMNODES in 5.10–6.12, NUMA_NO_NODE in 7.2
+   * (memblock_reserve became __memblock_reserve(base, size, NUMA_NO_NODE, 0)). Default: follows reserveKernFlag.
+   */
+  readonly plainReserveNid?: number;
+  /** 5.10/6.1: memblock_merge_regions() scans the whole array (6.12+: only the touched range). */
+  readonly mergeWholeArray?: boolean;
+  /**
+   * 5.10/6.1: "any node" is `nid == NUMA_NO_NODE` (MAX_NUMNODES is rewritten to it by the allocators), and the
+   * dump prints " on node %d" when `nid != MAX_NUMNODES`. 6.12+: numa_valid_node() for both.
+   */
+  readonly legacyNidChecks?: boolean;
+  /** 5.10/6.1: an empty type keeps one zero-size dummy region (cnt stays 1; the dump shows it). */
+  readonly emptyTypeKeepsDummy?: boolean;
+  /** movable_node on the command line: free-range walks skip MEMBLOCK_HOTPLUG memory. */
+  movableNode?: boolean;
 }
 
-export function createMemblock(opts: { pageSize?: bigint; reserveKernFlag?: boolean } = {}): Memblock {
+export interface CreateMemblockOptions {
+  pageSize?: bigint;
+  reserveKernFlag?: boolean;
+  plainReserveNid?: number;
+  mergeWholeArray?: boolean;
+  legacyNidChecks?: boolean;
+  emptyTypeKeepsDummy?: boolean;
+  movableNode?: boolean;
+}
+
+export function createMemblock(opts: CreateMemblockOptions = {}): Memblock {
+  const reserveKernFlag = opts.reserveKernFlag ?? false;
   return {
     memory: Object.freeze([]),
     reserved: Object.freeze([]),
     bottomUp: false,
     currentLimit: MEMBLOCK_ALLOC_ANYWHERE,
     pageSize: opts.pageSize ?? 4096n,
-    reserveKernFlag: opts.reserveKernFlag ?? false,
+    reserveKernFlag,
+    plainReserveNid: opts.plainReserveNid ?? (reserveKernFlag ? NUMA_NO_NODE : MAX_NUMNODES),
+    mergeWholeArray: opts.mergeWholeArray ?? false,
+    legacyNidChecks: opts.legacyNidChecks ?? false,
+    emptyTypeKeepsDummy: opts.emptyTypeKeepsDummy ?? false,
+    movableNode: opts.movableNode ?? false,
   };
 }
 

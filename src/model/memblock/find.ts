@@ -1,0 +1,181 @@
+// Models the free-range walk (__next_mem_range, __next_mem_range_rev, should_skip_region,
+// for_each_free_mem_range[_reverse]) and memblock_find_in_range_node() with its bottom-up and top-down
+// helpers (mm/memblock.c), 5.10–7.2.
+
+import {
+  MEMBLOCK_ALLOC_ACCESSIBLE,
+  MEMBLOCK_ALLOC_NOLEAKTRACE,
+  MEMBLOCK_DRIVER_MANAGED,
+  MEMBLOCK_HOTPLUG,
+  MEMBLOCK_KHO_SCRATCH,
+  MEMBLOCK_MIRROR,
+  MEMBLOCK_NOMAP,
+  MEMBLOCK_NONE,
+  NUMA_NO_NODE,
+  PHYS_ADDR_MAX,
+  type Memblock,
+  type MemblockRegion,
+} from './types.ts';
+import { nidSelectsNode } from './regions.ts';
+
+export interface FreeRange {
+  start: bigint;
+  end: bigint;
+  nid: number;
+}
+
+const U64 = (1n << 64n) - 1n;
+
+/** The kernel's round_up() (include/linux/math.h): power-of-two arithmetic on u64, wrapping like C. */
+export function roundUp(x: bigint, y: bigint): bigint {
+  return ((((x - 1n) & U64) | ((y - 1n) & U64)) + 1n) & U64;
+}
+
+/** The kernel's round_down(): x & ~(y - 1) on u64. */
+export function roundDown(x: bigint, y: bigint): bigint {
+  return x & ~((y - 1n) & U64) & U64;
+}
+
+function clamp(v: bigint, lo: bigint, hi: bigint): bigint {
+  const m = v > lo ? v : lo;
+  return m < hi ? m : hi;
+}
+
+/** Models should_skip_region() for memblock.memory (reserved regions are never skipped). */
+function shouldSkipRegion(mb: Memblock, m: MemblockRegion, nid: number, flags: number): boolean {
+  if (nidSelectsNode(mb, nid) && nid !== m.nid) return true;
+  if (mb.movableNode && (m.flags & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG)) return true;
+  if ((flags & MEMBLOCK_MIRROR) && !(m.flags & MEMBLOCK_MIRROR)) return true;
+  if (!(flags & MEMBLOCK_NOMAP) && (m.flags & MEMBLOCK_NOMAP)) return true;
+  if (!(flags & MEMBLOCK_DRIVER_MANAGED) && (m.flags & MEMBLOCK_DRIVER_MANAGED)) return true;
+  if ((flags & MEMBLOCK_KHO_SCRATCH) && !(m.flags & MEMBLOCK_KHO_SCRATCH)) return true;
+  return false;
+}
+
+/**
+ * Models for_each_free_mem_range() / for_each_free_mem_range_reverse(): the parts of each memory region
+ * (not skipped) that no reserved region covers. A free range never spans two memory regions.
+ */
+export function* forEachFreeMemRange(
+  mb: Memblock,
+  opts: { nid?: number; flags?: number; reverse?: boolean } = {},
+): Generator<FreeRange, void, undefined> {
+  const nid = opts.nid ?? NUMA_NO_NODE;
+  const flags = opts.flags ?? MEMBLOCK_NONE;
+  const A = mb.memory;
+  const B = mb.reserved;
+  const nb = B.length;
+  if (!opts.reverse) {
+    // __next_mem_range()
+    let a = 0;
+    let b = 0;
+    while (a < A.length) {
+      const m = A[a];
+      if (shouldSkipRegion(mb, m, nid, flags)) {
+        a++;
+        continue;
+      }
+      const mStart = m.base;
+      const mEnd = m.base + m.size;
+      let advanced = false;
+      while (b < nb + 1) {
+        const rStart = b ? B[b - 1].base + B[b - 1].size : 0n;
+        const rEnd = b < nb ? B[b].base : PHYS_ADDR_MAX;
+        if (rStart >= mEnd) break;
+        if (mStart < rEnd) {
+          yield { start: mStart > rStart ? mStart : rStart, end: mEnd < rEnd ? mEnd : rEnd, nid: m.nid };
+          // the region which ends first is advanced
+          if (mEnd <= rEnd) {
+            a++;
+            advanced = true;
+            break;
+          }
+        }
+        b++;
+      }
+      if (!advanced) a++;
+    }
+  } else {
+    // __next_mem_range_rev()
+    let a = A.length - 1;
+    let b = nb;
+    while (a >= 0) {
+      const m = A[a];
+      if (shouldSkipRegion(mb, m, nid, flags)) {
+        a--;
+        continue;
+      }
+      const mStart = m.base;
+      const mEnd = m.base + m.size;
+      let advanced = false;
+      while (b >= 0) {
+        const rStart = b ? B[b - 1].base + B[b - 1].size : 0n;
+        const rEnd = b < nb ? B[b].base : PHYS_ADDR_MAX;
+        if (rEnd <= mStart) break;
+        if (mEnd > rStart) {
+          yield { start: mStart > rStart ? mStart : rStart, end: mEnd < rEnd ? mEnd : rEnd, nid: m.nid };
+          if (mStart >= rStart) {
+            a--;
+            advanced = true;
+            break;
+          }
+        }
+        b--;
+      }
+      if (!advanced) a--;
+    }
+  }
+}
+
+/** Models __memblock_find_range_bottom_up(): the lowest fit, at round_up(this_start, align). */
+function findRangeBottomUp(mb: Memblock, start: bigint, end: bigint, size: bigint, align: bigint, nid: number, flags: number): bigint {
+  for (const r of forEachFreeMemRange(mb, { nid, flags })) {
+    const thisStart = clamp(r.start, start, end);
+    const thisEnd = clamp(r.end, start, end);
+    const cand = roundUp(thisStart, align);
+    if (cand < thisEnd && thisEnd - cand >= size) return cand;
+  }
+  return 0n;
+}
+
+/** Models __memblock_find_range_top_down(): the highest fit, at round_down(this_end - size, align). */
+function findRangeTopDown(mb: Memblock, start: bigint, end: bigint, size: bigint, align: bigint, nid: number, flags: number): bigint {
+  for (const r of forEachFreeMemRange(mb, { nid, flags, reverse: true })) {
+    const thisStart = clamp(r.start, start, end);
+    const thisEnd = clamp(r.end, start, end);
+    if (thisEnd < size) continue;
+    const cand = roundDown(thisEnd - size, align);
+    if (cand >= thisStart) return cand;
+  }
+  return 0n;
+}
+
+/**
+ * Models memblock_find_in_range_node(): `end` ACCESSIBLE/NOLEAKTRACE means current_limit; the first page is
+ * never returned (start is raised to PAGE_SIZE). Returns undefined where the kernel returns 0.
+ */
+export function memblockFindInRangeNode(
+  mb: Memblock,
+  size: bigint,
+  align: bigint,
+  start: bigint,
+  end: bigint,
+  nid: number,
+  flags: number = MEMBLOCK_NONE,
+): bigint | undefined {
+  if (end === MEMBLOCK_ALLOC_ACCESSIBLE || end === MEMBLOCK_ALLOC_NOLEAKTRACE) end = mb.currentLimit;
+  if (start < mb.pageSize) start = mb.pageSize;
+  if (end < start) end = start;
+  const found = mb.bottomUp
+    ? findRangeBottomUp(mb, start, end, size, align, nid, flags)
+    : findRangeTopDown(mb, start, end, size, align, nid, flags);
+  return found === 0n ? undefined : found;
+}
+
+/**
+ * Models memblock_find_in_range() (public in 5.10, static later): any node, choose_memblock_flags()
+ * (MEMBLOCK_NONE on arm64: no mirror, no KHO).
+ */
+export function memblockFindInRange(mb: Memblock, start: bigint, end: bigint, size: bigint, align: bigint): bigint | undefined {
+  return memblockFindInRangeNode(mb, size, align, start, end, NUMA_NO_NODE, MEMBLOCK_NONE);
+}
