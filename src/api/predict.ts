@@ -111,6 +111,8 @@ export function predict(o: PredictOptions): Result<Prediction, InputError> {
     return ok(predictBoot({ fdt: fdt.value, dtbAddr, imageAddr, cmdline: o.cmdline, lpa2: cpu === 'max' }, prof.value));
   } catch (e) {
     if (e instanceof InputFailure) return fail(e.error);
+    // The machine preset refuses what QEMU's virt machine refuses (more than 8 CPUs with GICv2, unknown CPUs).
+    if (e instanceof RangeError && o.machine) return fail({ kind: 'option', code: 'BAD_MACHINE', file: '--machine qemu-virt', expected: 'what QEMU virt accepts (1–8 CPUs; cortex-a57, cortex-a53, cortex-a72 or max)', found: e.message });
     throw e;
   }
 }

@@ -193,7 +193,7 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
 
 function dmaLimitsInit(st: BootState): void {
   const { mb, profile } = st;
-  const ofMax = ofDmaGetMaxCpuAddress(st.input.fdt);
+  const ofMax = ofDmaGetMaxCpuAddress(st.input.fdt, profile.behaviours.ofBusRules);
   st.pred.dma = profile.behaviours.dmaLimits({
     ofMax,
     acpiMax: st.input.acpiDmaMax ?? PHYS_ADDR_MAX,

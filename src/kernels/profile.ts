@@ -1,5 +1,6 @@
 // A kernel profile: one build's facts (config, image header, struct sizes) plus its generation's behaviours.
 import type { CreateMemblockOptions } from '../model/memblock/types.ts';
+import type { OfBusRules } from '../inputs/fdt/translate.ts';
 import type { CmaVariant } from '../model/cma.ts';
 import type { CrashReserveVariant } from '../model/crashkernel.ts';
 import type { NumaVariant } from '../model/numa.ts';
@@ -40,6 +41,8 @@ export interface Behaviours {
   /** ARM64_MEMSTART_ALIGN for 4K pages. */
   memstartAlign: bigint;
   /** mm/memblock.c differences (7.2 MEMBLOCK_RSRV_KERN, 5.10/6.1 whole-array merges and nid checks). */
+  /** drivers/of/address.c bus rules for the dma-ranges walk. */
+  ofBusRules: OfBusRules;
   memblock: Omit<CreateMemblockOptions, 'pageSize' | 'movableNode'>;
 }
 

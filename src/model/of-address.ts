@@ -41,9 +41,9 @@ export interface DmaLimitExplained {
 }
 
 /**
- * Models of_dma_range_parser_init() + for_each_of_range() (of_pci_range_parser_one()): entries of
- * <child-bus-addr parent-bus-addr size>, contiguous entries with equal flags merged. Returns null
- * when 7.2's parser_init() refuses the node.
+ * Models of_dma_range_parser_init() + for_each_of_range() (of_pci_range_parser_one(), drivers/of/address.c), 5.10–7.2: entries of
+ * <child-bus-addr parent-bus-addr size>, contiguous entries with equal flags merged. Returns
+ * an error when 7.2's parser_init() refuses the node (or the cell counts would hang the kernel's loop).
  */
 export function ofDmaRanges(np: FdtNode, rules: OfBusRules = OF_BUS_RULES_LATEST): OfDmaRange[] | { error: string } {
   const prop = getProp(np, 'dma-ranges');
@@ -123,7 +123,7 @@ export function ofDmaGetMaxCpuAddressExplained(fdt: Fdt, rules: OfBusRules = OF_
   return { limit, source: best, considered, skipped };
 }
 
-/** Models of_dma_get_max_cpu_address(NULL) (drivers/of/address.c): PHYS_ADDR_MAX when nothing limits. */
+/** Models of_dma_get_max_cpu_address(NULL) (drivers/of/address.c), 5.10–7.2 (rules per generation): PHYS_ADDR_MAX when nothing limits. */
 export function ofDmaGetMaxCpuAddress(fdt: Fdt, rules: OfBusRules = OF_BUS_RULES_LATEST): bigint {
   return ofDmaGetMaxCpuAddressExplained(fdt, rules).limit;
 }

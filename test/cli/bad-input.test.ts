@@ -29,7 +29,7 @@ function validDtbHeaderOnly(totalsize: number): Uint8Array {
 async function run(args: string[]) {
   let out = '';
   let err = '';
-  const code = await main(args, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  const code = await main(args, { out: (s) => ((out += s), true), err: (s) => ((err += s), true) });
   return { code, out, err };
 }
 

@@ -3,6 +3,7 @@ import type { Behaviours, BootStepName } from '../profile.ts';
 import type { Generation } from '../generation.ts';
 import { messagesFor } from '../messages.ts';
 import { dmaLimitsByGeneration } from './dma-limits.ts';
+import { OF_BUS_RULES_5_10, OF_BUS_RULES_6_1, OF_BUS_RULES_6_12, OF_BUS_RULES_7_2 } from '../../inputs/fdt/translate.ts';
 
 const MiB = 1n << 20n;
 
@@ -24,6 +25,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
   const common = {
     dmaLimits: dmaLimitsByGeneration[gen],
     messages: messagesFor(gen),
+    ofBusRules: { '5.10': OF_BUS_RULES_5_10, '6.1': OF_BUS_RULES_6_1, '6.12': OF_BUS_RULES_6_12, '7.2': OF_BUS_RULES_7_2 }[gen],
     memstartAlign: 1n << 30n,
   };
   switch (gen) {
