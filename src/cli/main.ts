@@ -1,8 +1,7 @@
 // The bootmap CLI: parses arguments and dispatches; bad input is one line on stderr and exit code 2.
 import { Command, CommanderError } from 'commander';
 import { formatInputError, InputFailure } from '../inputs/errors.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerPredict } from './commands/predict.ts';
+import { commands } from './commands/index.ts';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.ts';
 
 export async function main(argv: string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Promise<number> {
@@ -13,8 +12,7 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  registerPredict(program, io.out, (c) => (code = c));
-  registerDemo(program, io.out);
+  for (const register of commands) register(program, { out: (s) => void io.out(s), err: (s) => void io.err(s), setExit: (c) => (code = c) });
   try {
     await program.parseAsync(argv.filter((a) => a !== '--debug'), { from: 'user' });
     return code;

@@ -1,0 +1,17 @@
+// Every CLI command, registered in this order. Add a command: write commands/<name>.ts exporting
+// `register(program, io)` and add it here. Keep heavy dependencies behind dynamic imports in the action.
+import type { Command } from 'commander';
+import { registerDemo } from './demo.ts';
+import { registerPredict } from './predict.ts';
+
+export interface CliIo {
+  out: (s: string) => void;
+  err: (s: string) => void;
+  /** Sets the process exit code the command ends with (0 ok, 1 reservation fails, 2 bad input). */
+  setExit: (code: number) => void;
+}
+
+export const commands: ((program: Command, io: CliIo) => void)[] = [
+  (p, io) => registerPredict(p, io.out, io.setExit),
+  (p, io) => registerDemo(p, io.out),
+];
