@@ -13,7 +13,7 @@ import { createMemblock, type Memblock, type MemblockSnapshot } from '../model/m
 import { armNumaInit } from '../model/numa.ts';
 import { ofDmaGetMaxCpuAddress } from '../model/of-address.ts';
 import { swiotlbInit, swiotlbStateFrom, type SwiotlbResult } from '../model/swiotlb.ts';
-import { printZones, type ZoneSpan } from '../model/zones.ts';
+import { buildAllZonelists, printZones, type ZoneSpan } from '../model/zones.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { BootTrace } from '../trace/events.ts';
 import type { DmaLimits } from './behaviors/dma-limits.ts';
@@ -165,6 +165,9 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
         }
         break;
       }
+      case 'buildAllZonelists':
+        if (pred.zones) buildAllZonelists(ctx, b.zonelist, pred.zones, pageSize, 64n);
+        break;
       case 'setupArchTail':
         st.early.setupArchTail(ctx, st.allocInput);
         break;

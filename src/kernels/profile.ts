@@ -1,6 +1,7 @@
 // A kernel profile: one build's facts (config, image header, struct sizes) plus its generation's behaviours.
 import type { CreateMemblockOptions } from '../model/memblock/types.ts';
 import type { OfBusRules } from '../inputs/fdt/translate.ts';
+import type { ZonelistVariant } from '../model/zones.ts';
 import type { CmaVariant } from '../model/cma.ts';
 import type { CrashReserveVariant } from '../model/crashkernel.ts';
 import type { NumaVariant } from '../model/numa.ts';
@@ -22,7 +23,7 @@ export interface ImageFacts {
 export type BootStepName =
   | 'setupMachineFdt' | 'kaslrInit' | 'parseEarlyParams' | 'efiInit' | 'arm64MemblockInit' | 'pagingInit' | 'unflattenDeviceTree'
   | 'numaInit' | 'cpumaskAlloc' | 'sparseInit' | 'zoneSizesInit' | 'dmaLimitsInit' | 'dmaContiguousReserve' | 'reserveCrashkernel'
-  | 'freeAreaInit' | 'setupArchTail' | 'commandLineCopies' | 'percpuFirstChunk' | 'hashTables' | 'swiotlbInit';
+  | 'freeAreaInit' | 'buildAllZonelists' | 'setupArchTail' | 'commandLineCopies' | 'percpuFirstChunk' | 'hashTables' | 'swiotlbInit';
 
 export interface Behaviours {
   bootSteps: readonly BootStepName[];
@@ -32,6 +33,7 @@ export interface Behaviours {
   numa: NumaVariant;
   swiotlb: SwiotlbVariant;
   messages: Messages;
+  zonelist: ZonelistVariant;
   /** 5.10 prints per-zone KERN_DEBUG lines after Initmem setup. */
   debugZoneLines: boolean;
   /** 5.10: `linux,usable-memory-range` is applied in arm64_memblock_init (first range only); 6.1+: in the FDT scan (two ranges). */

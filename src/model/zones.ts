@@ -113,3 +113,31 @@ export function zoneBatchsize(managed: bigint, page: bigint): number {
   while (p * 2n <= x) p *= 2n;
   return Number(p - 1n);
 }
+
+export interface ZonelistVariant {
+  /** 6.1+ print "Fallback order for Node %d: " with one "%d " per node. */
+  printsFallbackOrder: boolean;
+  /** vm_total_pages: 5.10/6.1 count managed pages (present minus memmap) at this point; 6.12+ present pages. */
+  totalPages: 'present-minus-memmap' | 'present';
+}
+
+/** Models build_all_zonelists()'s messages (mm/page_alloc.c), one node: fallback order, totals, policy zone. */
+export function buildAllZonelists(ctx: ModelContext, v: ZonelistVariant, spans: readonly ZoneSpan[], pageSize: bigint, structPageSize: bigint): void {
+  const site = 'build_all_zonelists';
+  if (v.printsFallbackOrder) ctx.trace.print(site, { fmt: 'Fallback order for Node %d: %d \n', args: [0, 0], level: 'info', kind: 'zones' });
+  let total = 0n;
+  for (const s of spans) {
+    if (s.name === 'Device') continue;
+    if (v.totalPages === 'present') total += s.presentPages;
+    else {
+      const spanned = s.endPfn - s.startPfn;
+      const pages = spanned > s.presentPages + (s.presentPages >> 4n) ? s.presentPages : spanned;
+      const memmap = (pages * structPageSize + pageSize - 1n) / pageSize;
+      if (s.presentPages >= memmap) total += s.presentPages - memmap;
+    }
+  }
+  ctx.trace.print(site, { fmt: 'Built %u zonelists, mobility grouping %s.  Total pages: %ld\n', args: [1, 'on', total], level: 'info', kind: 'zones' });
+  const populated = spans.filter((s) => s.name !== 'Device' && s.presentPages > 0n);
+  const policy = populated.length ? populated[populated.length - 1].name : 'DMA';
+  ctx.trace.print(site, { fmt: 'Policy zone: %s\n', args: [policy], level: 'info', kind: 'zones' });
+}

@@ -9,12 +9,13 @@ import { parseSize } from '../../src/api/sizes.ts';
 import { dmesgLines } from '../../src/render/dmesg.ts';
 import { compareLines, COMPARED_KINDS, type KindTally, type Line } from '../../conformance/compare.ts';
 
+/** The parts of a fixture (conformance/fixture.ts) that the replay reads. */
 interface Fixture {
   scenario: string;
   profile: string;
-  cpu?: string;
-  loader?: { type: 'qemu-virt' } | { type: 'at'; imageAddr: string; dtbAddr: string };
-  dtb: string;
+  qemu: { argv: string[] };
+  loader: { kind: 'qemu-virt' } | { kind: 'at'; imageAddr: string; dtbAddr: string };
+  dtb: { file: string };
   lines: Line[];
 }
 
@@ -39,11 +40,13 @@ let totalLines = 0;
 let totalMatched = 0;
 
 function replay(fx: Fixture, dir: string): Line[] {
-  const dtbPath = join(dir, fx.dtb);
-  const loader = fx.loader && fx.loader.type === 'at'
+  const dtbPath = join(dir, fx.dtb.file);
+  const argv = fx.qemu.argv;
+  const cpu = argv.includes('-cpu') ? argv[argv.indexOf('-cpu') + 1] : undefined;
+  const loader = fx.loader.kind === 'at'
     ? { type: 'at' as const, imageAddr: unwrap(parseSize(fx.loader.imageAddr, 'imageAddr')), dtbAddr: unwrap(parseSize(fx.loader.dtbAddr, 'dtbAddr')) }
     : { type: 'qemu-virt' as const };
-  const r = predict({ dtb: { bytes: new Uint8Array(readFileSync(dtbPath)), file: dtbPath }, kernel: fx.profile, loader, cpu: fx.cpu });
+  const r = predict({ dtb: { bytes: new Uint8Array(readFileSync(dtbPath)), file: dtbPath }, kernel: fx.profile, loader, cpu });
   if (!r.ok) throw new Error(`prediction failed: ${JSON.stringify(r.error)}`);
   return dmesgLines(r.value.trace);
 }

@@ -11,14 +11,17 @@ const MiB = 1n << 20n;
 const stepsUpTo612: BootStepName[] = [
   'setupMachineFdt', 'parseEarlyParams', 'efiInit', 'arm64MemblockInit', 'pagingInit', 'unflattenDeviceTree',
   'numaInit', 'cpumaskAlloc', 'sparseInit', 'zoneSizesInit', 'dmaContiguousReserve', 'reserveCrashkernel',
-  'setupArchTail', 'commandLineCopies', 'percpuFirstChunk', 'hashTables', 'swiotlbInit',
+  'setupArchTail', 'commandLineCopies', 'percpuFirstChunk', 'buildAllZonelists', 'hashTables', 'swiotlbInit',
 ];
+
+/** 6.12: build_all_zonelists() moved into mm_core_init(), after the hash tables and before mem_init()'s swiotlb. */
+const steps612: BootStepName[] = stepsUpTo612.filter((s) => s !== 'buildAllZonelists').flatMap((s) => (s === 'swiotlbInit' ? ['buildAllZonelists', s] : [s])) as BootStepName[];
 
 /** 7.2: bootmem_init() only computes the DMA limits; sparse_init and the zone print move to mm_core_init_early(). */
 const steps72: BootStepName[] = [
   'kaslrInit', 'setupMachineFdt', 'parseEarlyParams', 'efiInit', 'arm64MemblockInit', 'pagingInit', 'unflattenDeviceTree',
   'numaInit', 'setupArchTail', 'dmaLimitsInit', 'dmaContiguousReserve', 'reserveCrashkernel', 'freeAreaInit',
-  'commandLineCopies', 'percpuFirstChunk', 'hashTables', 'swiotlbInit',
+  'commandLineCopies', 'percpuFirstChunk', 'hashTables', 'swiotlbInit', 'buildAllZonelists',
 ];
 
 export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behaviours {
@@ -33,6 +36,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
       return {
         ...common,
         bootSteps: stepsUpTo612,
+        zonelist: { printsFallbackOrder: false, totalPages: 'present-minus-memmap' },
         // mm/cma.c 5.10: alignment PAGE_SIZE << max(MAX_ORDER - 1, pageblock_order) = 4 MiB; no bottom-up try.
         cma: { minAlignment: 4n * MiB, userLimitOverridesDma: false, bottomUpAbove4G: 'none', printsNid: false },
         crash: { algorithm: 'find-then-reserve', pageAlignSize: true, defaultLowSize: 0n },
@@ -47,6 +51,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
       return {
         ...common,
         bootSteps: stepsUpTo612,
+        zonelist: { printsFallbackOrder: true, totalPages: 'present-minus-memmap' },
         cma: { minAlignment: 2n * MiB, userLimitOverridesDma: false, bottomUpAbove4G: 'memblock-end', printsNid: false },
         crash: { algorithm: 'alloc-range', pageAlignSize: true, defaultLowSize: 0n },
         numa: { distanceTable: 'alloc', ndSize: build.ndSize, nrNodeIds: 16n },
@@ -59,7 +64,8 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
     case '6.12':
       return {
         ...common,
-        bootSteps: stepsUpTo612,
+        bootSteps: steps612,
+        zonelist: { printsFallbackOrder: true, totalPages: 'present' },
         cma: { minAlignment: 2n * MiB, userLimitOverridesDma: false, bottomUpAbove4G: 'memblock-end', printsNid: true },
         crash: { algorithm: 'generic', pageAlignSize: false, defaultLowSize: 128n * MiB },
         numa: { distanceTable: 'none', ndSize: build.ndSize, nrNodeIds: 16n },
@@ -73,6 +79,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
       return {
         ...common,
         bootSteps: steps72,
+        zonelist: { printsFallbackOrder: true, totalPages: 'present' },
         cma: { minAlignment: 2n * MiB, userLimitOverridesDma: true, bottomUpAbove4G: 'limit', printsNid: false },
         crash: { algorithm: 'generic', pageAlignSize: false, defaultLowSize: 128n * MiB },
         numa: { distanceTable: 'none', ndSize: build.ndSize, nrNodeIds: 16n },
