@@ -1,8 +1,10 @@
 // Every CLI command, registered in this order. Add a command: write commands/<name>.ts exporting
 // `register(program, io)` and add it here. Keep heavy dependencies behind dynamic imports in the action.
 import type { Command } from 'commander';
+import { registerBoards } from './boards.ts';
 import { registerDemo } from './demo.ts';
 import { registerPredict } from './predict.ts';
+import { registerSnapshot } from './snapshot.ts';
 
 export interface CliIo {
   out: (s: string) => void;
@@ -14,4 +16,6 @@ export interface CliIo {
 export const commands: ((program: Command, io: CliIo) => void)[] = [
   (p, io) => registerPredict(p, io.out, io.setExit),
   (p, io) => registerDemo(p, io.out),
+  (p, io) => registerSnapshot(p, io.out, io.setExit),
+  (p, io) => registerBoards(p, io.out, io.err),
 ];
