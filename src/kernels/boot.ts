@@ -19,7 +19,7 @@ import type { BootTrace } from '../trace/events.ts';
 import type { DmaLimits } from './behaviors/dma-limits.ts';
 import { cmdlineVariants } from './behaviors/cmdline-variants.ts';
 import type { EarlyAllocator, EarlyAllocInput } from './early-allocs.ts';
-import { earlyAllocatorFor } from './early-allocator.ts';
+import { earlyAllocatorFor, nrKernelPagesAtZoneInit } from './early-allocator.ts';
 import type { KernelProfile } from './profile.ts';
 
 const PHYS_ADDR_MAX = (1n << 64n) - 1n;
@@ -129,7 +129,7 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
         st.early.unflatten(ctx, st.allocInput);
         break;
       case 'numaInit':
-        armNumaInit(ctx, b.numa, { numaOff: params.numaOff, maxPfn: memblockEndOfDRAM(mb) / pageSize, pageSize });
+        st.allocInput.nodeData = armNumaInit(ctx, b.numa, { numaOff: params.numaOff, maxPfn: memblockEndOfDRAM(mb) / pageSize, pageSize }).nodeData.base;
         break;
       case 'cpumaskAlloc':
         st.early.cpumask(ctx, st.allocInput);
@@ -213,7 +213,7 @@ function printZoneBlock(st: BootState): void {
   const { mb, profile } = st;
   const pageShift = BigInt(profile.config.pageSize.toString(2).length - 1);
   const d = st.pred.dma!;
-  st.pred.zones = printZones(st.ctx, 'free_area_init', {
+  const spans = printZones(st.ctx, 'free_area_init', {
     limits: { dma: d.zoneDmaEnd >> pageShift, dma32: d.dma32PhysLimit >> pageShift, normal: memblockEndOfDRAM(mb) >> pageShift },
     memory: mb.memory,
     pageShift,
@@ -221,6 +221,8 @@ function printZoneBlock(st: BootState): void {
     debugZoneLines: profile.behaviours.debugZoneLines,
     structPageSize: 64n,
   });
+  st.pred.zones = spans;
+  st.allocInput.nrKernelPages = nrKernelPagesAtZoneInit(st.ctx, profile, spans);
 }
 
 /** num_possible_cpus() on a DT boot: the /cpus/cpu@N nodes. */

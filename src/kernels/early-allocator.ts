@@ -1,9 +1,18 @@
-// Sequences the size models of the early allocations for one profile (see early-allocs.ts).
+// Sequences the size models of the early allocations for one profile (see early-allocs.ts): each model
+// returns the kernel's memblock requests in order; this module places them with the memblock model.
 import { splitCmdline } from '../inputs/cmdline/params.ts';
-import { note, type ModelContext } from '../model/context.ts';
+import { emit, note, type ModelContext } from '../model/context.ts';
+import type { EarlyRequest } from '../model/early-sizes/types.ts';
+import { commandLineCopies, nodeCpumasks, standardResources } from '../model/early-sizes/misc.ts';
+import { hashTableSizes, nrKernelPagesFromFreeRanges, nrKernelPagesFromZones } from '../model/hash-tables.ts';
 import { pagingInitPageTables } from '../model/linear-map/paging-init.ts';
-import { forEachFreeMemRange, memblockPhysAlloc, memblockPhysFree, memblockReserveKern } from '../model/memblock/index.ts';
+import { forEachFreeMemRange, memblockAllocTryNid, memblockPhysAlloc, memblockPhysFree, memblockReserveKern } from '../model/memblock/index.ts';
 import { MEMBLOCK_NOMAP, NUMA_NO_NODE } from '../model/memblock/types.ts';
+import { percpuFirstChunk } from '../model/percpu.ts';
+import { sparseAllocations } from '../model/sparse.ts';
+import { unflattenRequests } from '../model/unflatten.ts';
+import type { ZoneSpan } from '../model/zones.ts';
+import { EARLY_SIZES } from './behaviors/early-sizes.ts';
 import { DEBIAN_IMAGE_LAYOUTS, LINEAR_MAP_RULES, decideLinearMapFlags, kfencePoolSize } from './behaviors/linear-map.ts';
 import type { EarlyAllocator, EarlyAllocInput } from './early-allocs.ts';
 import type { KernelProfile } from './profile.ts';
@@ -31,6 +40,28 @@ export function allocPagesTopDown(ctx: ModelContext, n: bigint, pageSize: bigint
     memblockReserveKern(ctx.mb, c.base, c.size, NUMA_NO_NODE);
     note(ctx, 'alloc', site, c, why);
   }
+}
+
+/** Places a list of requests in order (memblock_alloc_try_nid semantics; frees of earlier requests' tails). */
+export function runRequests(ctx: ModelContext, reqs: readonly EarlyRequest[]): (bigint | undefined)[] {
+  const at: (bigint | undefined)[] = [];
+  for (const r of reqs) {
+    if (r.kind === 'alloc') {
+      let base = memblockAllocTryNid(ctx.mb, r.size, r.align, r.minAddr ?? 0n, r.maxAddr ?? 0n, NUMA_NO_NODE);
+      if (base === undefined && r.fallbackAnywhere) base = memblockAllocTryNid(ctx.mb, r.size, r.align, 0n, 0n, NUMA_NO_NODE);
+      at.push(base);
+      if (base === undefined) throw new Error(`${r.site}: cannot allocate ${r.size} bytes (the kernel panics here)`);
+      note(ctx, 'alloc', r.site, { base, size: r.size }, r.why);
+    } else {
+      const of = r.of !== undefined ? at[r.of] : undefined;
+      at.push(undefined);
+      if (of === undefined || r.size === 0n) continue;
+      const base = of + (r.offset ?? 0n);
+      memblockPhysFree(ctx.mb, base, r.size);
+      note(ctx, 'free', r.site, { base, size: r.size }, r.why);
+    }
+  }
+  return at;
 }
 
 /** The command-line facts map_mem() looks at, from the same arguments parse_early_param() saw. */
@@ -83,15 +114,43 @@ function pagingInit(ctx: ModelContext, profile: KernelProfile, i: EarlyAllocInpu
 }
 
 export function earlyAllocatorFor(profile: KernelProfile): EarlyAllocator {
+  const sizes = EARLY_SIZES[profile.generation];
+  const pageShift = Number(profile.config.pageSize.toString(2).length - 1);
   return {
     reservedMem: () => false,
     pagingInit: (ctx, i) => pagingInit(ctx, profile, i),
-    unflatten: () => {},
-    cpumask: () => {},
-    sparse: () => {},
-    setupArchTail: () => {},
-    commandLineCopies: () => {},
-    percpu: () => {},
-    hashTables: () => {},
+    unflatten: (ctx, i) => {
+      // 6.12/7.2 unflatten_device_tree() first finishes /reserved-memory (fdt_scan_reserved_mem_reg_nodes).
+      if (!i.fdt.root.children.some((c) => c.name === 'reserved-memory')) emit(ctx, 'fdt_scan_reserved_mem_reg_nodes', 'rmemNoNode', []);
+      runRequests(ctx, unflattenRequests(i.fdt.root, sizes.unflatten));
+    },
+    cpumask: (ctx) => void runRequests(ctx, nodeCpumasks(1, sizes.cpumaskBytes, sizes.cpumaskSite)),
+    sparse: (ctx, i) =>
+      void runRequests(ctx, sparseAllocations({ memory: ctx.mb.memory.map((r) => ({ base: r.base, size: r.size, nid: r.nid >= 0 && r.nid < 16 ? r.nid : 0 })), memstartAddr: i.memstartAddr, nodeData: i.nodeData ?? 0n }, sizes.sparse)),
+    setupArchTail: (ctx) => void runRequests(ctx, [standardResources(ctx.mb.memory.length, sizes.resourceSize, sizes.setupArchSite)]),
+    commandLineCopies: (ctx, i) => void runRequests(ctx, commandLineCopies(i.cmdline, sizes.commandLineSize, sizes.commandLineSite)),
+    percpu: (ctx, i) => {
+      const pc = percpuFirstChunk({ possibleCpus: i.possibleCpus }, sizes.percpu);
+      runRequests(ctx, pc.requests);
+      const e = pc.embedded;
+      ctx.trace.print('pcpu_embed_first_chunk', { fmt: 'percpu: Embedded %zu pages/cpu s%zu r%zu d%zu u%zu\n', args: [e.pages, e.static, e.reserved, e.dynamic, e.unit], level: 'info', kind: 'percpu' });
+    },
+    hashTables: (ctx, i) => {
+      const nr = i.nrKernelPages ?? 0n;
+      for (const h of hashTableSizes({ nrKernelPages: nr, nrAllPages: nr }, sizes.hash)) {
+        runRequests(ctx, [h.request]);
+        ctx.trace.print('alloc_large_system_hash', { fmt: '%s hash table entries: %ld (order: %d, %lu bytes, %s)\n', args: [h.name, h.entries, h.order, h.bytes, 'linear'], level: 'info', kind: 'hash' });
+      }
+    },
   };
+  void pageShift;
+}
+
+/** nr_kernel_pages as free_area_init() leaves it: 5.10/6.1 from the zones, 6.12/7.2 from the free memblock ranges. */
+export function nrKernelPagesAtZoneInit(ctx: ModelContext, profile: KernelProfile, spans: readonly ZoneSpan[]): bigint {
+  const pageShift = profile.config.pageSize.toString(2).length - 1;
+  if (profile.behaviours.zonelist.totalPages === 'present-minus-memmap') {
+    return nrKernelPagesFromZones(spans.filter((s) => s.name !== 'Device').map((s) => ({ spanned: s.endPfn - s.startPfn, present: s.presentPages })), pageShift, 64n);
+  }
+  return nrKernelPagesFromFreeRanges([...forEachFreeMemRange(ctx.mb, {})], pageShift);
 }

@@ -15,6 +15,10 @@ export interface EarlyAllocInput {
   vaBits: number;
   memstartAddr: bigint;
   kernel: { base: bigint; size: bigint };
+  /** NODE_DATA(0)'s physical address, once numa init placed it (the usemap goal). */
+  nodeData?: bigint;
+  /** nr_kernel_pages as free_area_init() left it (sizes the hash tables). */
+  nrKernelPages?: bigint;
 }
 
 export interface EarlyAllocator {

@@ -20,7 +20,7 @@ const steps612: BootStepName[] = stepsUpTo612.filter((s) => s !== 'buildAllZonel
 /** 7.2: bootmem_init() only computes the DMA limits; sparse_init and the zone print move to mm_core_init_early(). */
 const steps72: BootStepName[] = [
   'kaslrInit', 'setupMachineFdt', 'parseEarlyParams', 'efiInit', 'arm64MemblockInit', 'pagingInit', 'unflattenDeviceTree',
-  'numaInit', 'setupArchTail', 'dmaLimitsInit', 'dmaContiguousReserve', 'reserveCrashkernel', 'freeAreaInit',
+  'numaInit', 'cpumaskAlloc', 'dmaLimitsInit', 'dmaContiguousReserve', 'reserveCrashkernel', 'setupArchTail', 'freeAreaInit',
   'commandLineCopies', 'percpuFirstChunk', 'hashTables', 'swiotlbInit', 'buildAllZonelists',
 ];
 
