@@ -7,6 +7,7 @@ import { parseKernelImage } from '../inputs/image.ts';
 import { kernelConfigFacts, parseKconfig } from '../inputs/kconfig.ts';
 import { qemuVirtDtb } from '../inputs/machines/qemu-virt.ts';
 import { predictBoot, type Prediction } from '../kernels/boot.ts';
+import { ModelPanic } from '../model/context.ts';
 import type { LayoutConfig } from '../kernels/layout-config.ts';
 import type { KernelProfile } from '../kernels/profile.ts';
 import { builtinProfile, PROFILE_NAMES, profileForImage } from '../kernels/profiles.ts';
@@ -108,9 +109,10 @@ export function predict(o: PredictOptions): Result<Prediction, InputError> {
       ({ imageAddr, dtbAddr } = qemuVirtPlacement(ram));
     }
     const cpu = o.machine?.cpu ?? o.cpu;
-    return ok(predictBoot({ fdt: fdt.value, dtbAddr, imageAddr, cmdline: o.cmdline, lpa2: cpu === 'max' }, prof.value));
+    return ok(predictBoot({ fdt: fdt.value, dtbAddr, imageAddr, cmdline: o.cmdline, lpa2: cpu?.split(',')[0] === 'max' }, prof.value));
   } catch (e) {
     if (e instanceof InputFailure) return fail(e.error);
+    if (e instanceof ModelPanic) return fail({ kind: 'machine', code: 'KERNEL_PANIC', file: o.dtb?.file ?? 'the machine', field: e.site, expected: 'a machine this kernel can boot', found: `the kernel would panic: ${e.message}` });
     // The machine preset refuses what QEMU's virt machine refuses (more than 8 CPUs with GICv2, unknown CPUs).
     if (e instanceof RangeError && o.machine) return fail({ kind: 'option', code: 'BAD_MACHINE', file: '--machine qemu-virt', expected: 'what QEMU virt accepts (1–8 CPUs; cortex-a57, cortex-a53, cortex-a72 or max)', found: e.message });
     throw e;

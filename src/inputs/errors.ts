@@ -2,7 +2,7 @@
 
 /** One error kind per input format; the code names what was wrong. */
 export type InputKind =
-  | 'fdt' | 'image' | 'kconfig' | 'cmdline' | 'iomem' | 'acpi' | 'efi-memmap' | 'snapshot' | 'sweep' | 'size' | 'option';
+  | 'fdt' | 'image' | 'kconfig' | 'cmdline' | 'iomem' | 'acpi' | 'efi-memmap' | 'snapshot' | 'sweep' | 'size' | 'option' | 'machine';
 
 export interface InputError {
   kind: InputKind;
@@ -30,6 +30,11 @@ export class InputFailure extends Error {
   }
 }
 
+/** Escapes what would break a one-line message (newlines, terminal escapes) in text taken from the input. */
+function printable(s: string): string {
+  return s.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 /** The one-line message the CLI prints: `board.dtb: offset 0x48 (off_dt_strings): expected …, found …`. */
 export function formatInputError(e: InputError): string {
   const where: string[] = [];
@@ -37,5 +42,5 @@ export function formatInputError(e: InputError): string {
   if (e.field !== undefined) where.push(e.offset !== undefined ? `(${e.field})` : e.field);
   const place = where.length ? ` ${where.join(' ')}` : '';
   const found = e.found !== undefined ? `, found ${e.found}` : '';
-  return `${e.file}:${place ? place + ':' : ''} expected ${e.expected}${found}`;
+  return printable(`${e.file}:${place ? place + ':' : ''} expected ${e.expected}${found}`);
 }

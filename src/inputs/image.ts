@@ -37,7 +37,7 @@ function gunzipCapped(data: Uint8Array, file: string, offset: number, cap: numbe
     else chunks.push(chunk);
     if (final) done = true;
   });
-  const step = 1 << 20;
+  const step = 1 << 12; // one push inflates to at most ~1032× its size: small pushes keep the overrun past the cap to a few MiB
   try {
     for (let i = 0; i < data.length && !over; i += step) g.push(data.subarray(i, Math.min(data.length, i + step)), i + step >= data.length);
   } catch (e) {

@@ -12,7 +12,8 @@ const NOT_SET = /^# CONFIG_([A-Za-z0-9_]+) is not set$/;
 
 function parseValue(raw: string): KconfigValue | undefined {
   if (raw === 'y' || raw === 'm' || raw === 'n') return raw;
-  if (/^-?(0x[0-9a-fA-F]+|[0-9]+)$/.test(raw)) return { num: BigInt(raw) };
+  // Kconfig int values may be signed decimals; hex values have no sign. No real option needs more than 20 digits.
+  if (raw.length <= 24 && /^(0x[0-9a-fA-F]+|-?[0-9]+)$/.test(raw)) return { num: BigInt(raw) };
   if (raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')) {
     const body = raw.slice(1, -1);
     // Kconfig escapes '"' and '\' with a backslash.

@@ -8,6 +8,7 @@ import type { ModelContext } from '../model/context.ts';
 import { emit, hex } from '../model/context.ts';
 import { reserveCrashkernel, type CrashResult } from '../model/crashkernel.ts';
 import { earlyInitDtScan, setupMachineFdt } from '../model/fdt-scan.ts';
+import type { ReservedMemResult } from '../model/reserved-mem/index.ts';
 import { memblockEndOfDRAM, memblockPhysMemSize, memblockStartOfDRAM } from '../model/memblock/index.ts';
 import { createMemblock, type Memblock, type MemblockSnapshot } from '../model/memblock/types.ts';
 import { armNumaInit } from '../model/numa.ts';
@@ -23,6 +24,7 @@ import { earlyAllocatorFor, nrKernelPagesAtZoneInit } from './early-allocator.ts
 import type { KernelProfile } from './profile.ts';
 
 const PHYS_ADDR_MAX = (1n << 64n) - 1n;
+const COMMAND_LINE_SIZE = 2048;
 
 /** Everything about the machine and its boot loader that the kernel will see. */
 export interface BootInput {
@@ -61,7 +63,7 @@ interface BootState {
   early: EarlyAllocator;
   allocInput: EarlyAllocInput;
   pred: Prediction;
-  defaultCmaFromDt: boolean;
+  rmem?: ReservedMemResult;
 }
 
 export function predictBoot(input: BootInput, profile: KernelProfile): Prediction {
@@ -76,7 +78,8 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
   // setup_machine_fdt(): the blob is reserved and scanned before anything else.
   setupMachineFdt(ctx, input.dtbAddr, input.fdt.header.totalsize);
   const scan = earlyInitDtScan(ctx, { memoryNodesAnyDepth: b.memoryNodesAnyDepth }, input.fdt, pageSize);
-  const cmdline = input.cmdline ?? scan.chosen.bootargs ?? '';
+  // early_init_dt_scan_chosen() copies at most COMMAND_LINE_SIZE (2048 on arm64) bytes, NUL included.
+  const cmdline = (input.cmdline ?? scan.chosen.bootargs ?? '').slice(0, COMMAND_LINE_SIZE - 1);
   pred.cmdline = cmdline;
   const { params, printk } = parseEarlyParams(cmdline, {
     nrCpus: profile.config.nrCpus,
@@ -88,7 +91,7 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
   const vaBits = lpa2 ? 52 : Math.min(profile.config.vaBits, 48);
   const possibleCpus = countCpus(input.fdt);
   const st: BootState = {
-    ctx, mb, input, profile, params, cmdline, early: earlyAllocatorFor(profile), pred, defaultCmaFromDt: false,
+    ctx, mb, input, profile, params, cmdline, early: earlyAllocatorFor(profile), pred,
     allocInput: {
       fdt: input.fdt, profile, possibleCpus, cmdline, vaBits, memstartAddr: 0n,
       forcePageGranularity: true,
@@ -119,13 +122,15 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
           usableRangeHere: b.usableRangesInFdtScan ? undefined : scan.chosen.usableMemoryRange[0],
         });
         st.allocInput.memstartAddr = r.memstartAddr;
-        st.defaultCmaFromDt = st.early.reservedMem(ctx, st.allocInput, params);
+        st.rmem = st.early.reservedMem(ctx, st.allocInput, params, { addrCells: scan.rootAddrCells, sizeCells: scan.rootSizeCells, elfcorehdr: scan.chosen.elfcorehdr });
         break;
       }
       case 'pagingInit':
         st.early.pagingInit(ctx, st.allocInput);
         break;
       case 'unflattenDeviceTree':
+        // 6.12/7.2 unflatten_device_tree() first finishes /reserved-memory (fdt_scan_reserved_mem_reg_nodes / _late).
+        st.rmem?.late?.(ctx);
         st.early.unflatten(ctx, st.allocInput);
         break;
       case 'numaInit':
@@ -151,7 +156,7 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
       case 'dmaContiguousReserve':
         pred.cma = dmaContiguousReserve(ctx, b.cma, {
           enabled: profile.config.cma, sizeSel: profile.config.cmaSizeSel, sizeMbytes: profile.config.cmaSizeMbytes, sizePercentage: profile.config.cmaSizePercentage,
-        }, pred.dma!.dmaPhysLimit, params.cma ?? undefined, st.defaultCmaFromDt, pageSize);
+        }, pred.dma!.dmaPhysLimit, params.cma ?? undefined, st.rmem?.defaultCmaArea !== undefined, pageSize);
         break;
       case 'reserveCrashkernel': {
         const req = parseCrashkernel(cmdline, memblockPhysMemSize(mb), cv.crashkernel);

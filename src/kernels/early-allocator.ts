@@ -1,7 +1,7 @@
 // Sequences the size models of the early allocations for one profile (see early-allocs.ts): each model
 // returns the kernel's memblock requests in order; this module places them with the memblock model.
 import { splitCmdline } from '../inputs/cmdline/params.ts';
-import { emit, note, type ModelContext } from '../model/context.ts';
+import { ModelPanic, note, type ModelContext } from '../model/context.ts';
 import type { EarlyRequest } from '../model/early-sizes/types.ts';
 import { commandLineCopies, nodeCpumasks, standardResources } from '../model/early-sizes/misc.ts';
 import { hashTableSizes, nrKernelPagesFromFreeRanges, nrKernelPagesFromZones } from '../model/hash-tables.ts';
@@ -13,6 +13,8 @@ import { sparseAllocations } from '../model/sparse.ts';
 import { unflattenRequests } from '../model/unflatten.ts';
 import type { ZoneSpan } from '../model/zones.ts';
 import { EARLY_SIZES } from './behaviors/early-sizes.ts';
+import { reservedMemByGeneration } from './behaviors/reserved-mem.ts';
+import { earlyInitFdtScanReservedMem } from '../model/reserved-mem/index.ts';
 import { DEBIAN_IMAGE_LAYOUTS, LINEAR_MAP_RULES, decideLinearMapFlags, kfencePoolSize } from './behaviors/linear-map.ts';
 import type { EarlyAllocator, EarlyAllocInput } from './early-allocs.ts';
 import type { KernelProfile } from './profile.ts';
@@ -22,6 +24,11 @@ import type { KernelProfile } from './profile.ts';
  * highest free page, so together they take the n highest free pages. Done per free range, not per page.
  */
 export function allocPagesTopDown(ctx: ModelContext, n: bigint, pageSize: bigint, site: string, why: string): void {
+  allocBlocksTopDown(ctx, n, pageSize, site, why);
+}
+
+/** `n` allocations of an aligned block (size = alignment), one after the other, top-down: the n highest aligned free blocks. */
+export function allocBlocksTopDown(ctx: ModelContext, n: bigint, pageSize: bigint, site: string, why: string): void {
   let left = n;
   const chunks: { base: bigint; size: bigint }[] = [];
   for (const r of forEachFreeMemRange(ctx.mb, { reverse: true })) {
@@ -35,7 +42,7 @@ export function allocPagesTopDown(ctx: ModelContext, n: bigint, pageSize: bigint
     chunks.push({ base: hi - take * pageSize, size: take * pageSize });
     left -= take;
   }
-  if (left > 0n) throw new Error(`${site}: out of memory for ${n} pages`);
+  if (left > 0n) throw new ModelPanic(site, `${site}: no free memory for ${n} page-table pages`);
   for (const c of chunks) {
     memblockReserveKern(ctx.mb, c.base, c.size, NUMA_NO_NODE);
     note(ctx, 'alloc', site, c, why);
@@ -46,11 +53,15 @@ export function allocPagesTopDown(ctx: ModelContext, n: bigint, pageSize: bigint
 export function runRequests(ctx: ModelContext, reqs: readonly EarlyRequest[]): (bigint | undefined)[] {
   const at: (bigint | undefined)[] = [];
   for (const r of reqs) {
-    if (r.kind === 'alloc') {
+    if (r.kind === 'alloc' && r.count !== undefined && r.count !== 1n) {
+      if (r.size !== r.align) throw new Error(`${r.site}: a counted request must have size = align`);
+      allocBlocksTopDown(ctx, r.count, r.size, r.site, r.why);
+      at.push(undefined);
+    } else if (r.kind === 'alloc') {
       let base = memblockAllocTryNid(ctx.mb, r.size, r.align, r.minAddr ?? 0n, r.maxAddr ?? 0n, NUMA_NO_NODE);
       if (base === undefined && r.fallbackAnywhere) base = memblockAllocTryNid(ctx.mb, r.size, r.align, 0n, 0n, NUMA_NO_NODE);
       at.push(base);
-      if (base === undefined) throw new Error(`${r.site}: cannot allocate ${r.size} bytes (the kernel panics here)`);
+      if (base === undefined) throw new ModelPanic(r.site, `${r.site}: cannot allocate ${r.size} bytes`);
       note(ctx, 'alloc', r.site, { base, size: r.size }, r.why);
     } else {
       const of = r.of !== undefined ? at[r.of] : undefined;
@@ -117,16 +128,19 @@ export function earlyAllocatorFor(profile: KernelProfile): EarlyAllocator {
   const sizes = EARLY_SIZES[profile.generation];
   const pageShift = Number(profile.config.pageSize.toString(2).length - 1);
   return {
-    reservedMem: () => false,
+    reservedMem: (ctx, i, params, root) =>
+      earlyInitFdtScanReservedMem(ctx, reservedMemByGeneration[profile.generation], {
+        fdt: i.fdt, rootAddrCells: root.addrCells, rootSizeCells: root.sizeCells, cmaCmdlineGiven: params.cma !== null, elfcorehdr: root.elfcorehdr,
+      }),
     pagingInit: (ctx, i) => pagingInit(ctx, profile, i),
     unflatten: (ctx, i) => {
-      // 6.12/7.2 unflatten_device_tree() first finishes /reserved-memory (fdt_scan_reserved_mem_reg_nodes).
-      if (!i.fdt.root.children.some((c) => c.name === 'reserved-memory')) emit(ctx, 'fdt_scan_reserved_mem_reg_nodes', 'rmemNoNode', []);
       runRequests(ctx, unflattenRequests(i.fdt.root, sizes.unflatten));
     },
     cpumask: (ctx) => void runRequests(ctx, nodeCpumasks(1, sizes.cpumaskBytes, sizes.cpumaskSite)),
     sparse: (ctx, i) =>
-      void runRequests(ctx, sparseAllocations({ memory: ctx.mb.memory.map((r) => ({ base: r.base, size: r.size, nid: r.nid >= 0 && r.nid < 16 ? r.nid : 0 })), memstartAddr: i.memstartAddr, nodeData: i.nodeData ?? 0n }, sizes.sparse)),
+      // MAX_PHYSMEM_BITS follows LPA2 at run time (52 or 48 bits), and NR_SECTION_ROOTS with it.
+      void runRequests(ctx, sparseAllocations({ memory: ctx.mb.memory.map((r) => ({ base: r.base, size: r.size, nid: r.nid >= 0 && r.nid < 16 ? r.nid : 0 })), memstartAddr: i.memstartAddr, nodeData: i.nodeData ?? 0n },
+        i.vaBits === 52 ? { ...sizes.sparse, rootArrayBytes: sizes.sparse.rootArrayBytes << 4n } : sizes.sparse)),
     setupArchTail: (ctx) => void runRequests(ctx, [standardResources(ctx.mb.memory.length, sizes.resourceSize, sizes.setupArchSite)]),
     commandLineCopies: (ctx, i) => void runRequests(ctx, commandLineCopies(i.cmdline, sizes.commandLineSize, sizes.commandLineSite)),
     percpu: (ctx, i) => {

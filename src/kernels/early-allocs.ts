@@ -4,6 +4,7 @@
 import type { Fdt } from '../inputs/fdt/tree.ts';
 import type { ModelContext } from '../model/context.ts';
 import type { EarlyParams } from '../inputs/cmdline/params.ts';
+import type { ReservedMemResult } from '../model/reserved-mem/index.ts';
 import type { KernelProfile } from './profile.ts';
 
 export interface EarlyAllocInput {
@@ -22,8 +23,8 @@ export interface EarlyAllocInput {
 }
 
 export interface EarlyAllocator {
-  /** early_init_fdt_scan_reserved_mem(); returns whether a DT linux,cma-default area replaces the global CMA. */
-  reservedMem(ctx: ModelContext, i: EarlyAllocInput, params: EarlyParams): boolean;
+  /** early_init_fdt_scan_reserved_mem(): /memreserve/, /reserved-memory and (kdump) elfcorehdr. */
+  reservedMem(ctx: ModelContext, i: EarlyAllocInput, params: EarlyParams, root: { addrCells: number; sizeCells: number; elfcorehdr?: { base: bigint; size: bigint } }): ReservedMemResult;
   pagingInit(ctx: ModelContext, i: EarlyAllocInput): void;
   unflatten(ctx: ModelContext, i: EarlyAllocInput): void;
   cpumask(ctx: ModelContext, i: EarlyAllocInput): void;

@@ -31,3 +31,10 @@ export const mib = (v: bigint): string => {
   if (v % 1024n === 0n) return `${v >> 10n} KiB`;
   return `${v} bytes`;
 };
+
+/** The modelled kernel would panic here (e.g. memblock cannot satisfy an allocation it cannot do without). */
+export class ModelPanic extends Error {
+  constructor(readonly site: string, message: string) {
+    super(message);
+  }
+}

@@ -2,7 +2,7 @@
 // the blob's own reservation, /chosen, the root cells and the /memory nodes, 5.10–7.2.
 import { getProp, propCells, propString, readNumber } from '../inputs/fdt/props.ts';
 import type { Fdt, FdtNode } from '../inputs/fdt/tree.ts';
-import { hex, note, type ModelContext } from './context.ts';
+import { hex, ModelPanic, note, type ModelContext } from './context.ts';
 import { memblockAdd, memblockMarkHotplug, memblockReserve } from './memblock/index.ts';
 
 export interface FdtScanVariant {
@@ -42,6 +42,8 @@ function pairs(n: FdtNode, name: string, ac: number, sc: number): { base: bigint
   if (!p) return [];
   const cells = propCells(p);
   const out: { base: bigint; size: bigint }[] = [];
+  // With no cells per entry the kernel's `while ((endp - reg) >= (ac + sc))` never ends: it hangs at boot.
+  if (ac + sc === 0 && cells.length) throw new ModelPanic('early_init_dt_scan_memory', `${n.path} ${name}: #address-cells + #size-cells = 0, the kernel loops forever`);
   for (let i = 0; i + ac + sc <= cells.length; i += ac + sc) out.push({ base: readNumber(cells, i, ac), size: readNumber(cells, i + ac, sc) });
   return out;
 }
@@ -76,12 +78,19 @@ export function earlyInitDtScan(ctx: ModelContext, v: FdtScanVariant, fdt: Fdt, 
     if (isMemory && (v.memoryNodesAnyDepth || available(n))) {
       const prop = getProp(n, 'linux,usable-memory') ? 'linux,usable-memory' : 'reg';
       const hot = getProp(n, 'hotpluggable') !== undefined;
+      // One trace event per node, not per entry: a node may list thousands of banks.
+      let lo: bigint | undefined, hi = 0n, count = 0;
       for (const r of pairs(n, prop, ac, sc)) {
         if (r.size === 0n) continue;
-        const added = earlyInitDtAddMemoryArch(ctx, r.base, r.size, pageSize, n.path);
+        const added = earlyInitDtAddMemoryArch(ctx, r.base, r.size, pageSize);
         memoryFound = true;
-        if (hot && added) memblockMarkHotplug(ctx.mb, r.base, r.size);
+        if (!added) continue;
+        count++;
+        if (lo === undefined || r.base < lo) lo = r.base;
+        if (r.base + r.size > hi) hi = r.base + r.size;
+        if (hot) memblockMarkHotplug(ctx.mb, r.base, r.size);
       }
+      if (lo !== undefined) note(ctx, 'add', 'early_init_dt_add_memory_arch', { base: lo, size: hi - lo }, `${count} memory range(s) from ${n.path} ${prop}`);
     }
     if (v.memoryNodesAnyDepth || depth === 0) for (const c of n.children) visit(c, depth + 1);
   };
@@ -90,7 +99,7 @@ export function earlyInitDtScan(ctx: ModelContext, v: FdtScanVariant, fdt: Fdt, 
 }
 
 /** Models early_init_dt_add_memory_arch(): page-align inward, then memblock_add(). */
-export function earlyInitDtAddMemoryArch(ctx: ModelContext, base: bigint, size: bigint, pageSize: bigint, from: string): boolean {
+export function earlyInitDtAddMemoryArch(ctx: ModelContext, base: bigint, size: bigint, pageSize: bigint): boolean {
   const off = base & (pageSize - 1n);
   if (size < pageSize - off) {
     ctx.trace.print('early_init_dt_add_memory_arch', { fmt: 'OF: fdt: Ignoring memory block 0x%llx - 0x%llx\n', args: [base, base + size], level: 'warn', kind: 'fdt' });
@@ -102,6 +111,5 @@ export function earlyInitDtAddMemoryArch(ctx: ModelContext, base: bigint, size: 
   }
   size &= ~(pageSize - 1n);
   memblockAdd(ctx.mb, base, size);
-  note(ctx, 'add', 'early_init_dt_add_memory_arch', { base, size }, `memory from ${from}`);
   return true;
 }

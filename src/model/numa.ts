@@ -1,6 +1,6 @@
 // Models arm64 NUMA init on a devicetree without numa-node-id: numa_init(of_numa_init) failing, then
 // dummy_numa_init() and NODE_DATA (arch/arm64/mm/numa.c 5.10, drivers/base/arch_numa.c 6.1+, mm/numa.c 6.12+).
-import { emit, note, type ModelContext } from './context.ts';
+import { emit, ModelPanic, note, type ModelContext } from './context.ts';
 import {
   memblockAlloc, memblockEndOfDRAM, memblockFindInRange, memblockPhysAllocTryNid, memblockPhysFree, memblockReserve,
   memblockSetNode, memblockStartOfDRAM,
@@ -45,7 +45,7 @@ export function armNumaInit(ctx: ModelContext, v: NumaVariant, opts: { numaOff: 
   emit(ctx, 'dummy_numa_init', 'numaFaking', [start, end - 1n], 'one node spanning all memory');
   memblockSetNode(ctx.mb, start, end - start, 0);
   const nd = memblockPhysAllocTryNid(ctx.mb, v.ndSize, SMP_CACHE_BYTES, 0);
-  if (nd === undefined) throw new Error('NODE_DATA allocation failed (the kernel panics here)');
+  if (nd === undefined) throw new ModelPanic('setup_node_data', `cannot allocate NODE_DATA (${v.ndSize} bytes)`);
   note(ctx, 'alloc', 'setup_node_data', { base: nd, size: v.ndSize }, `pg_data_t for node 0 (${v.ndSize} bytes), top-down`);
   emit(ctx, 'setup_node_data', 'nodeData', [nd, nd + v.ndSize - 1n]);
   emit(ctx, 'alloc_node_data', 'nodeDataNid', [0, nd, nd + v.ndSize - 1n]);

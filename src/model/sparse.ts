@@ -49,64 +49,97 @@ export interface SparseInput {
 const GiB = 1n << 30n;
 const SLOT = 512n * GiB;
 
-/** Models sparse_init() (mm/sparse.c) for a VMEMMAP kernel, 5.10–7.2. */
+/** Half-open interval of section numbers. */
+interface SectionRange {
+  s0: bigint;
+  s1: bigint;
+  nid: number;
+}
+
+/** memblocks_present(): the present sections as sorted disjoint ranges (an earlier region's nid wins). */
+function presentSections(i: SparseInput, c: SparseConsts): SectionRange[] {
+  const ps = BigInt(c.pageShift);
+  const pageSize = 1n << ps;
+  const pagesPerSection = 1n << (BigInt(c.sectionSizeBits) - ps);
+  const raw: SectionRange[] = [];
+  for (const r of i.memory) {
+    const startPfn = (r.base + pageSize - 1n) >> ps;
+    const endPfn = (r.base + r.size) >> ps;
+    if (endPfn <= startPfn) continue;
+    raw.push({ s0: startPfn / pagesPerSection, s1: (endPfn - 1n) / pagesPerSection + 1n, nid: r.nid ?? 0 });
+  }
+  raw.sort((a, b) => (a.s0 < b.s0 ? -1 : a.s0 > b.s0 ? 1 : 0));
+  const out: SectionRange[] = [];
+  for (const r of raw) {
+    const last = out[out.length - 1];
+    if (last && r.s0 <= last.s1) {
+      if (r.s1 > last.s1) {
+        if (r.nid === last.nid) last.s1 = r.s1;
+        else out.push({ s0: last.s1, s1: r.s1, nid: r.nid });
+      }
+    } else out.push({ ...r });
+  }
+  return out;
+}
+
+/**
+ * Models sparse_init() (mm/sparse.c) for a VMEMMAP kernel, 5.10–7.2. Works on ranges of sections, never per
+ * section or per page: a 16 TiB machine costs as much as a 1 GiB one with the same number of memory regions.
+ */
 export function sparseAllocations(i: SparseInput, c: SparseConsts): EarlyRequest[] {
   const out: EarlyRequest[] = [];
-  const sectionShift = BigInt(c.sectionSizeBits);
-  const pagesPerSection = 1n << (sectionShift - BigInt(c.pageShift));
-  // memblocks_present() → memory_present(): sections covering [PFN_UP(base), PFN_DOWN(end)) of every region.
-  const present = new Map<bigint, number>();
-  const rootsSeen = new Set<bigint>();
+  const ps = BigInt(c.pageShift);
+  const pageSize = 1n << ps;
+  const pagesPerSection = 1n << (BigInt(c.sectionSizeBits) - ps);
   out.push({ kind: 'alloc', site: c.sites.rootArray, size: c.rootArrayBytes, align: 64n, why: 'memory_present(): the mem_section root array (NR_SECTION_ROOTS pointers)' });
-  const pageSize = 1n << BigInt(c.pageShift);
-  for (const r of i.memory) {
-    const startPfn = (r.base + pageSize - 1n) >> BigInt(c.pageShift);
-    const endPfn = (r.base + r.size) >> BigInt(c.pageShift);
-    if (endPfn <= startPfn) continue;
-    for (let pfn = alignDown(startPfn, pagesPerSection); pfn < endPfn; pfn += pagesPerSection) {
-      const nr = pfn / pagesPerSection;
-      const root = nr / c.sectionsPerRoot;
-      if (!rootsSeen.has(root)) {
-        rootsSeen.add(root);
-        out.push({ kind: 'alloc', site: c.sites.indexAlloc, size: c.rootBytes, align: 64n, why: `sparse_index_alloc(): mem_section root ${root}` });
-      }
-      if (!present.has(nr)) present.set(nr, r.nid ?? 0);
+  const ranges = presentSections(i, c);
+  // sparse_index_init(): one root page per SECTIONS_PER_ROOT sections in use, in address order.
+  let lastRoot = -1n;
+  for (const r of ranges) {
+    for (let root = r.s0 / c.sectionsPerRoot; root <= (r.s1 - 1n) / c.sectionsPerRoot; root++) {
+      if (root <= lastRoot) continue;
+      lastRoot = root;
+      out.push({ kind: 'alloc', site: c.sites.indexAlloc, size: c.rootBytes, align: 64n, why: `sparse_index_alloc(): mem_section root ${root}` });
     }
   }
-  const sections = [...present.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  // sparse_init(): runs of consecutive present sections with the same nid.
-  const runs: { nid: number; sections: bigint[] }[] = [];
-  for (const s of sections) {
-    const nid = present.get(s)!;
+  // sparse_init(): runs of present sections with the same nid (gaps between sections do not split a run).
+  const runs: SectionRange[][] = [];
+  for (const r of ranges) {
     const last = runs[runs.length - 1];
-    if (last && last.nid === nid) last.sections.push(s);
-    else runs.push({ nid, sections: [s] });
+    if (last && last[last.length - 1].nid === r.nid) last.push(r);
+    else runs.push([r]);
   }
   const mapBytes = pagesPerSection * c.structPage;
   const sectionMapSize = ((mapBytes + c.pmdSize - 1n) / c.pmdSize) * c.pmdSize;
   const pudDone = new Set<bigint>(c.staticPudSlots.map((v) => v / SLOT));
   const pmdDone = new Set<bigint>(c.staticPmdWindows.map((v) => v / GiB));
-  const memstartPfn = i.memstartAddr >> BigInt(c.pageShift);
+  const memstartPfn = i.memstartAddr >> ps;
   const M64 = (1n << 64n) - 1n;
   for (const run of runs) {
-    const n = BigInt(run.sections.length);
-    const usemap: EarlyRequest = { kind: 'alloc', site: c.sites.usemap, size: c.usemapPerSection * n, align: 64n, why: `usemaps of ${n} section(s) of node ${run.nid}` };
+    const nid = run[0].nid;
+    const n = run.reduce((a, r) => a + (r.s1 - r.s0), 0n);
+    const usemap: EarlyRequest = { kind: 'alloc', site: c.sites.usemap, size: c.usemapPerSection * n, align: 64n, why: `usemaps of ${n} section(s) of node ${nid}` };
     if (c.usemapNearPgdat) {
-      const nd = typeof i.nodeData === 'bigint' ? i.nodeData : i.nodeData.get(run.nid);
+      const nd = typeof i.nodeData === 'bigint' ? i.nodeData : i.nodeData.get(nid);
       if (nd !== undefined) {
-        const goal = alignDown(nd, 1n << sectionShift);
-        Object.assign(usemap, { minAddr: goal, maxAddr: goal + (1n << sectionShift), fallbackAnywhere: true });
+        const goal = alignDown(nd, 1n << BigInt(c.sectionSizeBits));
+        Object.assign(usemap, { minAddr: goal, maxAddr: goal + (1n << BigInt(c.sectionSizeBits)), fallbackAnywhere: true });
       }
     }
     out.push(usemap);
     if (c.memmap === 'buffer') {
       out.push({ kind: 'alloc', site: c.sites.memmap, size: n * sectionMapSize, align: sectionMapSize, raw: true, why: `sparse_buffer_init(): memmap of ${n} section(s)` });
     }
-    for (const s of run.sections) {
-      // vmemmap_populate(): PMD blocks over this section's struct pages.
-      const va0 = (c.vmemmapStart + (s * pagesPerSection - memstartPfn) * c.structPage) & M64;
-      for (let off = 0n; off < mapBytes; off += c.pmdSize) {
-        const va = va0 + off;
+    // vmemmap_populate(): the PMD blocks of each range's struct pages, window by window (1 GiB of vmemmap each).
+    for (const r of run) {
+      const va0 = (c.vmemmapStart + (r.s0 * pagesPerSection - memstartPfn) * c.structPage) & M64;
+      const blocks = ((r.s1 - r.s0) * mapBytes + c.pmdSize - 1n) / c.pmdSize;
+      let b = 0n;
+      while (b < blocks) {
+        const va = va0 + b * c.pmdSize;
+        const windowEnd = (va / GiB + 1n) * GiB;
+        const inWindow = (windowEnd - va + c.pmdSize - 1n) / c.pmdSize;
+        const k = inWindow < blocks - b ? inWindow : blocks - b;
         if (!pudDone.has(va / SLOT)) {
           pudDone.add(va / SLOT);
           out.push({ kind: 'alloc', site: c.sites.table, size: pageSize, align: pageSize, raw: true, why: 'vmemmap PUD table' });
@@ -116,8 +149,9 @@ export function sparseAllocations(i: SparseInput, c: SparseConsts): EarlyRequest
           out.push({ kind: 'alloc', site: c.sites.table, size: pageSize, align: pageSize, raw: true, why: 'vmemmap PMD table' });
         }
         if (c.memmap === 'per-block') {
-          out.push({ kind: 'alloc', site: c.sites.memmap, size: c.pmdSize, align: c.pmdSize, raw: true, why: `memmap block of section ${s}` });
+          out.push({ kind: 'alloc', site: c.sites.memmap, size: c.pmdSize, align: c.pmdSize, count: k, raw: true, why: `memmap: ${k} PMD block(s)` });
         }
+        b += k;
       }
     }
   }

@@ -20,7 +20,8 @@ export interface UnflattenConsts {
   site: string;
 }
 
-const utf8Len = (s: string): number => new TextEncoder().encode(s).length;
+// Names come from the blob decoded one byte per character (latin1), so the length is the byte count.
+const utf8Len = (s: string): number => s.length;
 
 /**
  * Props of `node` as the kernel sees them at unflatten time: /chosen/rng-seed (non-empty) was overwritten with

@@ -10,7 +10,11 @@ export class TraceRecorder implements BootTrace {
     const s = this.state();
     const prev = this.events[this.events.length - 1];
     const after = prev && prev.after.memory === s.memory && prev.after.reserved === s.reserved ? prev.after : { memory: s.memory, reserved: s.reserved };
-    const ev: BootEvent = { seq: this.events.length, kind, site, ...extra, after };
+    // one object shape for every event (a spread of differently shaped `extra`s goes megamorphic)
+    const ev: { -readonly [K in keyof BootEvent]: BootEvent[K] } = { seq: this.events.length, kind, site, after };
+    if (extra.range !== undefined) ev.range = extra.range;
+    if (extra.printk !== undefined) ev.printk = extra.printk;
+    if (extra.why !== undefined) ev.why = extra.why;
     this.events.push(ev);
     return ev;
   }

@@ -149,7 +149,8 @@ function modelSeq(row: Row, nrKernelPages: bigint): string[] {
   const order = row.gen === '7.2'
     ? [unflatten, cpumask, setupArch, sparse, cmdline, percpu, hash, swiotlb]
     : [unflatten, cpumask, sparse, setupArch, cmdline, percpu, hash, swiotlb];
-  return order.flat().map(fmt);
+  // A counted request stands for that many identical allocations in a row.
+  return order.flat().flatMap((r) => Array.from({ length: Number(r.count ?? 1n) }, () => fmt(r)));
 }
 
 /** nr_kernel_pages: 5.10/6.1 from the zones (ZONE_DMA/DMA32 below 4 GiB, NORMAL above); 6.12+ bounds of the free pages. */

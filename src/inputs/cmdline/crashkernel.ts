@@ -35,8 +35,10 @@ function emit(out: Printk[], f: PrintkFormat, ...args: (bigint | number | string
 /** Models get_last_crashkernel(): plain strstr (so `foo.crashkernel=` counts), the last acceptable token wins. Returns its index or -1. */
 export function getLastCrashkernel(cmdline: string, suffix: string | null, knownSuffixes: readonly string[]): number {
   let ck = -1;
+  // The next space only moves forward as matches do: one pass, not one scan per match.
+  let sp = -2;
   for (let p = cmdline.indexOf(NAME); p >= 0; p = cmdline.indexOf(NAME, p + 1)) {
-    const sp = cmdline.indexOf(' ', p);
+    if (sp !== -1 && sp < p) sp = cmdline.indexOf(' ', p);
     const end = sp < 0 ? cmdline.length : sp;
     const endsWith = (suf: string): boolean => cmdline.slice(end - suf.length, end) === suf;
     if (suffix === null) {

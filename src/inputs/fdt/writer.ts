@@ -30,27 +30,63 @@ const align = (n: number, a: number): number => Math.ceil(n / a) * a;
 
 /** A strings block that reuses any existing NUL-terminated match, suffixes included (libfdt fdt_find_string_(), dtc). */
 class StringTable {
-  private bytes: number[] = [];
+  // the block as a latin1 string: indexOf(name + NUL) is the byte scan of fdt_find_string_(), done natively
+  private text = '';
   private readonly offsets = new Map<string, number>();
   offsetOf(name: string): number {
     const hit = this.offsets.get(name);
     if (hit !== undefined) return hit;
-    const want = [...encode(name), 0];
-    let found = -1;
-    for (let p = 0; p + want.length <= this.bytes.length && found < 0; p++) {
-      let i = 0;
-      while (i < want.length && this.bytes[p + i] === want[i]) i++;
-      if (i === want.length) found = p;
-    }
+    encode(name); // validates: NUL-free latin1
+    const want = name + '\0';
+    let found = this.text.indexOf(want);
     if (found < 0) {
-      found = this.bytes.length;
-      this.bytes.push(...want);
+      found = this.text.length;
+      this.text += want;
     }
     this.offsets.set(name, found);
     return found;
   }
   toBytes(): Uint8Array {
-    return Uint8Array.from(this.bytes);
+    const out = new Uint8Array(this.text.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.text.charCodeAt(i);
+    return out;
+  }
+}
+
+/** A growable big-endian byte buffer for the structure block. */
+class StructWriter {
+  bytes = new Uint8Array(4096);
+  length = 0;
+  private room(n: number): void {
+    if (this.length + n <= this.bytes.length) return;
+    let cap = this.bytes.length * 2;
+    while (cap < this.length + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.bytes.subarray(0, this.length));
+    this.bytes = next;
+  }
+  u32(v: number): void {
+    this.room(4);
+    const b = this.bytes;
+    const i = this.length;
+    b[i] = (v >>> 24) & 0xff;
+    b[i + 1] = (v >>> 16) & 0xff;
+    b[i + 2] = (v >>> 8) & 0xff;
+    b[i + 3] = v & 0xff;
+    this.length = i + 4;
+  }
+  bytesOf(v: Uint8Array): void {
+    this.room(v.length);
+    this.bytes.set(v, this.length);
+    this.length += v.length;
+  }
+  zero(): void {
+    this.room(1);
+    this.bytes[this.length++] = 0;
+  }
+  pad(): void {
+    this.room(3);
+    while (this.length % 4) this.bytes[this.length++] = 0;
   }
 }
 
@@ -75,30 +111,24 @@ export function buildFdt(root: FdtBuildNode, opts: FdtBuildOptions = {}): Uint8A
   const used = usedNames(root, new Set());
   for (const n of opts.stringsOrder ?? []) if (used.has(n)) strings.offsetOf(n);
 
-  const struct: number[] = [];
-  const u32 = (v: number): void => {
-    struct.push((v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
-  };
-  const pad = (): void => {
-    while (struct.length % 4) struct.push(0);
-  };
+  const struct = new StructWriter();
   const emit = (node: FdtBuildNode, isRoot: boolean): void => {
-    u32(FDT_BEGIN_NODE);
-    if (!isRoot) struct.push(...encode(node.name));
-    struct.push(0);
-    pad();
+    struct.u32(FDT_BEGIN_NODE);
+    if (!isRoot) struct.bytesOf(encode(node.name));
+    struct.zero();
+    struct.pad();
     for (const p of node.props) {
-      u32(FDT_PROP);
-      u32(p.value.length);
-      u32(strings.offsetOf(p.name));
-      for (const b of p.value) struct.push(b);
-      pad();
+      struct.u32(FDT_PROP);
+      struct.u32(p.value.length);
+      struct.u32(strings.offsetOf(p.name));
+      struct.bytesOf(p.value);
+      struct.pad();
     }
     for (const c of node.children) emit(c, false);
-    u32(FDT_END_NODE);
+    struct.u32(FDT_END_NODE);
   };
   emit(root, true);
-  u32(FDT_END);
+  struct.u32(FDT_END);
 
   const memrsv = opts.memreserve ?? [];
   const offMemRsvmap = align(FDT_V17_SIZE, opts.layout === 'dtc' ? 8 : 16);
@@ -117,7 +147,7 @@ export function buildFdt(root: FdtBuildNode, opts: FdtBuildOptions = {}): Uint8A
     v.setBigUint64(offMemRsvmap + i * 16, e.address);
     v.setBigUint64(offMemRsvmap + i * 16 + 8, e.size);
   });
-  out.set(struct, offDtStruct);
+  out.set(struct.bytes.subarray(0, struct.length), offDtStruct);
   out.set(strBytes, offDtStrings);
   return out;
 }
@@ -126,8 +156,13 @@ export function buildFdt(root: FdtBuildNode, opts: FdtBuildOptions = {}): Uint8A
 export const fdtValue = {
   u32(...cells: number[]): Uint8Array {
     const out = new Uint8Array(cells.length * 4);
-    const v = new DataView(out.buffer);
-    cells.forEach((c, i) => v.setUint32(i * 4, c >>> 0));
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i] >>> 0;
+      out[i * 4] = c >>> 24;
+      out[i * 4 + 1] = (c >>> 16) & 0xff;
+      out[i * 4 + 2] = (c >>> 8) & 0xff;
+      out[i * 4 + 3] = c & 0xff;
+    }
     return out;
   },
   /** `cells` big-endian cells holding each value in turn. */
@@ -137,8 +172,15 @@ export const fdtValue = {
     return fdtValue.u32(...words);
   },
   strings(...ss: string[]): Uint8Array {
-    const parts = ss.map((s) => [...encode(s), 0]).flat();
-    return Uint8Array.from(parts);
+    let n = 0;
+    for (const x of ss) n += x.length + 1;
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const x of ss) {
+      out.set(encode(x), o);
+      o += x.length + 1; // the NUL is already there
+    }
+    return out;
   },
   empty(): Uint8Array {
     return new Uint8Array(0);

@@ -18,6 +18,8 @@ export interface EarlyRequest {
   /** 'free-tail'/'free': index (in the returned list) of the request whose memory is given back, and the offset into it. */
   of?: number;
   offset?: bigint;
+  /** That many identical allocations in a row (each placed top-down): size must equal align. Default 1. */
+  count?: bigint;
   /** Raw (not zeroed) allocations: memblock_alloc_try_nid_raw. Placement is the same. */
   raw?: boolean;
   why: string;

@@ -145,13 +145,32 @@ function createIdmap(input: PagingInput, rules: LinearMapRules, g: Geometry): St
 }
 
 /** Models paging_init() (arch/arm64/mm/mmu.c), 5.10–7.2: every early_pgtable_alloc() page it takes. */
+/**
+ * map_kernel() and create_idmap() depend only on the image layout, where it sits and the geometry, not on
+ * memory: their costs are computed once per (rules, layout, placement, geometry).
+ */
+const fixedCosts = new WeakMap<object, WeakMap<object, Map<string, { mapKernel: ReturnType<typeof cost>; createIdmap: ReturnType<typeof cost> }>>>();
+function memo<T extends { mapKernel: ReturnType<typeof cost>; createIdmap: ReturnType<typeof cost> }>(rules: object, sym: object, key: string, make: () => T): T {
+  let bySym = fixedCosts.get(rules);
+  if (!bySym) fixedCosts.set(rules, (bySym = new WeakMap()));
+  let byKey = bySym.get(sym);
+  if (!byKey) bySym.set(sym, (byKey = new Map()));
+  let hit = byKey.get(key) as T | undefined;
+  if (!hit) byKey.set(key, (hit = make()));
+  return { mapKernel: { pages: hit.mapKernel.pages, perLevel: { ...hit.mapKernel.perLevel } }, createIdmap: { pages: hit.createIdmap.pages, perLevel: { ...hit.createIdmap.perLevel } } } as T;
+}
+
 export function pagingInitPageTables(input: PagingInput, rules: LinearMapRules): PagingResult {
   const g = geometry(input.pageSize, input.vaBits);
   // The kimage and the linear map never share a pgd entry (6.1+ map_mem BUILD_BUG_ON; 5.10 by layout),
   // so the two walks of the shared swapper_pg_dir are independent.
-  const kernelTree = rules.mapKernelSegments ? createPgdMappings(g, mapKernelCalls(input, rules)) : null;
+  const k0 = input.kernel;
+  const fixed = memo(rules, k0.sym, `${k0.physBase}|${k0.virtBase}|${input.pageSize}|${input.vaBits}`, () => ({
+    mapKernel: cost(rules.mapKernelSegments ? createPgdMappings(g, mapKernelCalls(input, rules)) : null),
+    createIdmap: createIdmap(input, rules, g),
+  }));
   const linearTree = createPgdMappings(g, mapMemCalls(input, rules));
-  const steps = { mapKernel: cost(kernelTree), mapMem: cost(linearTree), createIdmap: createIdmap(input, rules, g) };
+  const steps = { mapKernel: fixed.mapKernel, mapMem: cost(linearTree), createIdmap: fixed.createIdmap };
   const perLevel = { ...ZERO };
   for (const s of Object.values(steps)) for (const l of Object.keys(perLevel) as TableLevel[]) perLevel[l] += s.perLevel[l];
   const k = input.kernel;

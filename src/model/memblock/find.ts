@@ -53,20 +53,22 @@ function shouldSkipRegion(mb: Memblock, m: MemblockRegion, nid: number, flags: n
 }
 
 /**
- * Models for_each_free_mem_range() / for_each_free_mem_range_reverse(): the parts of each memory region
- * (not skipped) that no reserved region covers. A free range never spans two memory regions.
+ * Models __next_mem_range() / __next_mem_range_rev() as one walk: calls `visit(start, end, nid)` for each part
+ * of a memory region (not skipped) that no reserved region covers, in address order or (reverse) from the
+ * top, until `visit` returns true. A free range never spans two memory regions. No object per range: the
+ * allocators call this on every allocation.
  */
-export function* forEachFreeMemRange(
+export function walkFreeMemRanges(
   mb: Memblock,
-  opts: { nid?: number; flags?: number; reverse?: boolean } = {},
-): Generator<FreeRange, void, undefined> {
-  const nid = opts.nid ?? NUMA_NO_NODE;
-  const flags = opts.flags ?? MEMBLOCK_NONE;
+  nid: number,
+  flags: number,
+  reverse: boolean,
+  visit: (start: bigint, end: bigint, nid: number) => boolean,
+): void {
   const A = mb.memory;
   const B = mb.reserved;
   const nb = B.length;
-  if (!opts.reverse) {
-    // __next_mem_range()
+  if (!reverse) {
     let a = 0;
     let b = 0;
     while (a < A.length) {
@@ -83,7 +85,7 @@ export function* forEachFreeMemRange(
         const rEnd = b < nb ? B[b].base : PHYS_ADDR_MAX;
         if (rStart >= mEnd) break;
         if (mStart < rEnd) {
-          yield { start: mStart > rStart ? mStart : rStart, end: mEnd < rEnd ? mEnd : rEnd, nid: m.nid };
+          if (visit(mStart > rStart ? mStart : rStart, mEnd < rEnd ? mEnd : rEnd, m.nid)) return;
           // the region which ends first is advanced
           if (mEnd <= rEnd) {
             a++;
@@ -96,7 +98,6 @@ export function* forEachFreeMemRange(
       if (!advanced) a++;
     }
   } else {
-    // __next_mem_range_rev()
     let a = A.length - 1;
     let b = nb;
     while (a >= 0) {
@@ -113,7 +114,7 @@ export function* forEachFreeMemRange(
         const rEnd = b < nb ? B[b].base : PHYS_ADDR_MAX;
         if (rEnd <= mStart) break;
         if (mEnd > rStart) {
-          yield { start: mStart > rStart ? mStart : rStart, end: mEnd < rEnd ? mEnd : rEnd, nid: m.nid };
+          if (visit(mStart > rStart ? mStart : rStart, mEnd < rEnd ? mEnd : rEnd, m.nid)) return;
           if (mStart >= rStart) {
             a--;
             advanced = true;
@@ -127,27 +128,49 @@ export function* forEachFreeMemRange(
   }
 }
 
+/**
+ * Models for_each_free_mem_range() / for_each_free_mem_range_reverse(): the free ranges, in walk order.
+ */
+export function forEachFreeMemRange(mb: Memblock, opts: { nid?: number; flags?: number; reverse?: boolean } = {}): FreeRange[] {
+  const out: FreeRange[] = [];
+  walkFreeMemRanges(mb, opts.nid ?? NUMA_NO_NODE, opts.flags ?? MEMBLOCK_NONE, !!opts.reverse, (start, end, nid) => {
+    out.push({ start, end, nid });
+    return false;
+  });
+  return out;
+}
+
 /** Models __memblock_find_range_bottom_up(): the lowest fit, at round_up(this_start, align). */
 function findRangeBottomUp(mb: Memblock, start: bigint, end: bigint, size: bigint, align: bigint, nid: number, flags: number): bigint {
-  for (const r of forEachFreeMemRange(mb, { nid, flags })) {
-    const thisStart = clamp(r.start, start, end);
-    const thisEnd = clamp(r.end, start, end);
+  let found = 0n;
+  walkFreeMemRanges(mb, nid, flags, false, (rs, re) => {
+    const thisStart = clamp(rs, start, end);
+    const thisEnd = clamp(re, start, end);
     const cand = roundUp(thisStart, align);
-    if (cand < thisEnd && thisEnd - cand >= size) return cand;
-  }
-  return 0n;
+    if (cand < thisEnd && thisEnd - cand >= size) {
+      found = cand;
+      return true;
+    }
+    return false;
+  });
+  return found;
 }
 
 /** Models __memblock_find_range_top_down(): the highest fit, at round_down(this_end - size, align). */
 function findRangeTopDown(mb: Memblock, start: bigint, end: bigint, size: bigint, align: bigint, nid: number, flags: number): bigint {
-  for (const r of forEachFreeMemRange(mb, { nid, flags, reverse: true })) {
-    const thisStart = clamp(r.start, start, end);
-    const thisEnd = clamp(r.end, start, end);
-    if (thisEnd < size) continue;
+  let found = 0n;
+  walkFreeMemRanges(mb, nid, flags, true, (rs, re) => {
+    const thisStart = clamp(rs, start, end);
+    const thisEnd = clamp(re, start, end);
+    if (thisEnd < size) return false;
     const cand = roundDown(thisEnd - size, align);
-    if (cand >= thisStart) return cand;
-  }
-  return 0n;
+    if (cand >= thisStart) {
+      found = cand;
+      return true;
+    }
+    return false;
+  });
+  return found;
 }
 
 /**

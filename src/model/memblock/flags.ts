@@ -9,11 +9,13 @@ import {
   MEMBLOCK_RSRV_NOINIT,
   type Memblock,
 } from './types.ts';
+import { memblockIsolateRoom } from './double-array.ts';
 import { memblockIsolateRange } from './isolate.ts';
-import { commit, mergeRegions, region, workCopy, type MemblockTypeName } from './regions.ts';
+import { capSize, commit, mergeRegions, region, workCopy, type MemblockTypeName } from './regions.ts';
 
 /** Models memblock_setclr_flag(): isolates the range, sets or clears `flag` inside it, merges. */
 export function memblockSetclrFlag(mb: Memblock, type: MemblockTypeName, base: bigint, size: bigint, set: boolean, flag: number): void {
+  if (!memblockIsolateRoom(mb, type, base, capSize(base, size))) return;
   const arr = workCopy(mb, type);
   const { startRgn, endRgn } = memblockIsolateRange(arr, base, size);
   for (let i = startRgn; i < endRgn; i++) {
@@ -53,6 +55,7 @@ export function memblockReservedMarkKern(mb: Memblock, base: bigint, size: bigin
 
 /** Models memblock_set_node() (CONFIG_NUMA): isolates the range of `type`, sets nid inside it, merges. */
 export function memblockSetNode(mb: Memblock, base: bigint, size: bigint, nid: number, type: MemblockTypeName = 'memory'): void {
+  if (!memblockIsolateRoom(mb, type, base, capSize(base, size))) return;
   const arr = workCopy(mb, type);
   const { startRgn, endRgn } = memblockIsolateRange(arr, base, size);
   for (let i = startRgn; i < endRgn; i++) {

@@ -11,3 +11,4 @@ export * from './query.ts';
 export * from './find.ts';
 export * from './alloc.ts';
 export * from './debug.ts';
+export * from './double-array.ts';

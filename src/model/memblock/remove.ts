@@ -3,12 +3,14 @@
 // (mm/memblock.c), 5.10–7.2.
 
 import { MEMBLOCK_NOMAP, PHYS_ADDR_MAX, type Memblock } from './types.ts';
+import { memblockIsolateRoom } from './double-array.ts';
 import { memblockIsolateRange } from './isolate.ts';
 import { capSize, commit, workCopy, type MemblockTypeName } from './regions.ts';
 
 /** Models memblock_remove_range(): isolates [base, base + size) and drops the regions inside it. */
 export function memblockRemoveRange(mb: Memblock, type: MemblockTypeName, base: bigint, size: bigint): void {
   if (!capSize(base, size)) return;
+  if (!memblockIsolateRoom(mb, type, base, capSize(base, size))) return;
   const arr = workCopy(mb, type);
   const { startRgn, endRgn } = memblockIsolateRange(arr, base, size);
   if (endRgn === startRgn && arr.length === mb[type].length) return;
@@ -35,6 +37,7 @@ export function memblockCapMemoryRange(mb: Memblock, base: bigint, size: bigint)
   if (!size) return;
   // 6.1+ return early ("No memory registered yet"); 5.10 would go on to truncate reserved.
   if (mb.memory.length === 0) return;
+  if (!memblockIsolateRoom(mb, 'memory', base, capSize(base, size))) return;
   const arr = workCopy(mb, 'memory');
   const { startRgn, endRgn } = memblockIsolateRange(arr, base, size);
   // when nothing lies inside, startRgn = endRgn = 0 and every MAP region goes

@@ -1,6 +1,8 @@
 // Models struct memblock / memblock_type / memblock_region (include/linux/memblock.h), 5.10–7.2.
 // Ranges are half-open [base, base + size); addresses are bigint.
 
+import type { DoubleArrayEvent } from './double-array.ts';
+
 export const MEMBLOCK_NONE = 0x0;
 export const MEMBLOCK_HOTPLUG = 0x1;
 export const MEMBLOCK_MIRROR = 0x2;
@@ -69,6 +71,19 @@ export interface Memblock extends MemblockSnapshot {
   readonly emptyTypeKeepsDummy?: boolean;
   /** movable_node on the command line: free-range walks skip MEMBLOCK_HOTPLUG memory. */
   movableNode?: boolean;
+  /**
+   * type->max of each array (memblock_double_array() grows it); absent: arrays are unbounded and never
+   * doubled (the harness's default). See initMemblockRegions() in double-array.ts for the kernels' values.
+   */
+  regionsMax?: { memory: number; reserved: number };
+  /** memblock_can_resize: set by memblock_allow_resize() (arm64 paging_init()). */
+  canResize: boolean;
+  /** 6.12+: doubling before memblock_allow_resize() panics (5.10/6.1: the add fails with -ENOMEM). */
+  readonly resizePanics?: boolean;
+  /** Where memblock_double_array() put each array (absent: the static __initdata one). */
+  regionArrays: { memory?: bigint; reserved?: bigint };
+  /** Told of each memblock_double_array() call (the boot driver records it in the trace). */
+  onDoubleArray?: (e: DoubleArrayEvent) => void;
 }
 
 export interface CreateMemblockOptions {
@@ -79,6 +94,9 @@ export interface CreateMemblockOptions {
   legacyNidChecks?: boolean;
   emptyTypeKeepsDummy?: boolean;
   movableNode?: boolean;
+  /** The initial type->max of each array (absent: unbounded). */
+  initRegions?: { memory: number; reserved: number };
+  resizePanics?: boolean;
 }
 
 export function createMemblock(opts: CreateMemblockOptions = {}): Memblock {
@@ -95,6 +113,10 @@ export function createMemblock(opts: CreateMemblockOptions = {}): Memblock {
     legacyNidChecks: opts.legacyNidChecks ?? false,
     emptyTypeKeepsDummy: opts.emptyTypeKeepsDummy ?? false,
     movableNode: opts.movableNode ?? false,
+    regionsMax: opts.initRegions ? { ...opts.initRegions } : undefined,
+    canResize: false,
+    resizePanics: opts.resizePanics ?? false,
+    regionArrays: {},
   };
 }
 
