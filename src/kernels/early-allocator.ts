@@ -60,6 +60,12 @@ export function runRequests(ctx: ModelContext, reqs: readonly EarlyRequest[]): (
     } else if (r.kind === 'alloc') {
       let base = memblockAllocTryNid(ctx.mb, r.size, r.align, r.minAddr ?? 0n, r.maxAddr ?? 0n, NUMA_NO_NODE);
       if (base === undefined && r.fallbackAnywhere) base = memblockAllocTryNid(ctx.mb, r.size, r.align, 0n, 0n, NUMA_NO_NODE);
+      if (base === undefined && r.orBlocksOf) {
+        // No single range is big enough: the kernel takes the same memory block by block instead.
+        allocBlocksTopDown(ctx, r.size / r.orBlocksOf, r.orBlocksOf, r.site, `${r.why}, block by block (no free range holds it whole)`);
+        at.push(undefined);
+        continue;
+      }
       at.push(base);
       if (base === undefined) throw new ModelPanic(r.site, `${r.site}: cannot allocate ${r.size} bytes`);
       note(ctx, 'alloc', r.site, { base, size: r.size }, r.why);

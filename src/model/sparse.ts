@@ -128,7 +128,7 @@ export function sparseAllocations(i: SparseInput, c: SparseConsts): EarlyRequest
     }
     out.push(usemap);
     if (c.memmap === 'buffer') {
-      out.push({ kind: 'alloc', site: c.sites.memmap, size: n * sectionMapSize, align: sectionMapSize, raw: true, why: `sparse_buffer_init(): memmap of ${n} section(s)` });
+      out.push({ kind: 'alloc', site: c.sites.memmap, size: n * sectionMapSize, align: sectionMapSize, raw: true, orBlocksOf: c.pmdSize, why: `sparse_buffer_init(): memmap of ${n} section(s)` });
     }
     // vmemmap_populate(): the PMD blocks of each range's struct pages, window by window (1 GiB of vmemmap each).
     for (const r of run) {

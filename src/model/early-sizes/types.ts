@@ -18,6 +18,11 @@ export interface EarlyRequest {
   /** 'free-tail'/'free': index (in the returned list) of the request whose memory is given back, and the offset into it. */
   of?: number;
   offset?: bigint;
+  /**
+   * When the allocation fails the kernel carries on with blocks of this size, each allocated on its own
+   * (sparse_buffer_init() failing: vmemmap_populate() then takes every PMD block from memblock).
+   */
+  orBlocksOf?: bigint;
   /** That many identical allocations in a row (each placed top-down): size must equal align. Default 1. */
   count?: bigint;
   /** Raw (not zeroed) allocations: memblock_alloc_try_nid_raw. Placement is the same. */
