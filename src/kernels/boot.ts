@@ -15,6 +15,7 @@ import { armNumaInit } from '../model/numa.ts';
 import { ofDmaGetMaxCpuAddress } from '../model/of-address.ts';
 import { swiotlbInit, swiotlbStateFrom, type SwiotlbResult } from '../model/swiotlb.ts';
 import { buildAllZonelists, printZones, type ZoneSpan } from '../model/zones.ts';
+import { memoryLine } from '../model/memory-summary.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { BootTrace } from '../trace/events.ts';
 import type { DmaLimits } from './behaviors/dma-limits.ts';
@@ -168,6 +169,17 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
             pageSize,
           });
         }
+        break;
+      }
+      case 'memInitPrintInfo': {
+        // 5.10/6.1 print `Memory:` right after memblock_free_all(); later generations only after deferred init.
+        const sections = profile.image.sectionsK;
+        if (!sections || !pred.zones) break;
+        const cmaPages = ((pred.cma?.ok ? pred.cma.size : 0n) + (st.rmem?.regions.filter((r) => r.kind === 'cma').reduce((a, r) => a + r.size, 0n) ?? 0n)) / pageSize;
+        memoryLine(ctx, {
+          pageShift: BigInt(pageSize.toString(2).length - 1), pagesPerSection: b.pagesPerSection, deferredStructPageInit: profile.config.deferredStructPageInit,
+          spans: pred.zones, cmaPages, sections,
+        });
         break;
       }
       case 'buildAllZonelists':

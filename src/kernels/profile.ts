@@ -2,6 +2,7 @@
 import type { CreateMemblockOptions } from '../model/memblock/types.ts';
 import type { OfBusRules } from '../inputs/fdt/translate.ts';
 import type { ZonelistVariant } from '../model/zones.ts';
+import type { ImageSectionsK } from '../model/memory-summary.ts';
 import type { CmaVariant } from '../model/cma.ts';
 import type { CrashReserveVariant } from '../model/crashkernel.ts';
 import type { NumaVariant } from '../model/numa.ts';
@@ -12,6 +13,8 @@ import type { LayoutConfig } from './layout-config.ts';
 import type { Messages } from './messages.ts';
 
 export interface ImageFacts {
+  /** The build's section sizes as `Memory:` prints them (_etext-_stext …, in KiB); undefined when unknown. */
+  sectionsK?: ImageSectionsK;
   /** Image header image_size: _end - _text. */
   imageSize: bigint;
   textOffset: bigint;
@@ -23,7 +26,7 @@ export interface ImageFacts {
 export type BootStepName =
   | 'setupMachineFdt' | 'kaslrInit' | 'parseEarlyParams' | 'efiInit' | 'arm64MemblockInit' | 'pagingInit' | 'unflattenDeviceTree'
   | 'numaInit' | 'cpumaskAlloc' | 'sparseInit' | 'zoneSizesInit' | 'dmaLimitsInit' | 'dmaContiguousReserve' | 'reserveCrashkernel'
-  | 'freeAreaInit' | 'buildAllZonelists' | 'setupArchTail' | 'commandLineCopies' | 'percpuFirstChunk' | 'hashTables' | 'swiotlbInit';
+  | 'freeAreaInit' | 'buildAllZonelists' | 'memInitPrintInfo' | 'setupArchTail' | 'commandLineCopies' | 'percpuFirstChunk' | 'hashTables' | 'swiotlbInit';
 
 export interface Behaviours {
   bootSteps: readonly BootStepName[];
@@ -40,6 +43,8 @@ export interface Behaviours {
   usableRangesInFdtScan: boolean;
   /** 5.10 scans /memory nodes at any depth and ignores status; 6.1+ only direct children of / that are available. */
   memoryNodesAnyDepth: boolean;
+  /** PAGES_PER_SECTION (4K pages): 2^18 in 5.10 (1 GiB sections), 2^15 from 6.1 (128 MiB). */
+  pagesPerSection: bigint;
   /** ARM64_MEMSTART_ALIGN for 4K pages. */
   memstartAlign: bigint;
   /** mm/memblock.c differences (7.2 MEMBLOCK_RSRV_KERN, 5.10/6.1 whole-array merges and nid checks). */

@@ -4,6 +4,7 @@
 import { generationOf, parseVersion, type Generation, type KernelVersion } from './generation.ts';
 import type { LayoutConfig } from './layout-config.ts';
 import type { KernelProfile } from './profile.ts';
+import type { ImageSectionsK } from '../model/memory-summary.ts';
 import { behavioursFor } from './behaviors/generations.ts';
 
 const debianConfig = (gen: Generation): LayoutConfig => ({
@@ -39,14 +40,16 @@ interface DebianBuild {
   reserveSkipsHeader: bigint;
   /** roundup(sizeof(pg_data_t), 64): the NUMA: NODE_DATA line's size in a memblock=debug boot. */
   ndSize: bigint;
+  /** Section sizes of the binary (kernel code, rwdata, rodata, init, bss in KiB), as its own `Memory:` line states them. */
+  sectionsK: ImageSectionsK;
 }
 
 const builds: Record<Generation, DebianBuild> = {
-  '5.10': { name: 'debian-5.10', release: '5.10.0-32-arm64', version: '5.10.223', imageSize: 0x1ad0000n, reserveSkipsHeader: 0n, ndSize: 0x2500n },
+  '5.10': { name: 'debian-5.10', release: '5.10.0-32-arm64', version: '5.10.223', imageSize: 0x1ad0000n, reserveSkipsHeader: 0n, ndSize: 0x2500n, sectionsK: { code: 11712, rwdata: 2440, rodata: 7104, init: 5440, bss: 597 } },
   // arch/arm64/mm/init.c 6.1: memblock_reserve(__pa_symbol(_stext), _end - _stext); _stext = _text + SEGMENT_ALIGN (64 KiB).
-  '6.1': { name: 'debian-6.1', release: '6.1.0-50-arm64', version: '6.1.176', imageSize: 0x2010000n, reserveSkipsHeader: 0x10000n, ndSize: 0x2c80n },
-  '6.12': { name: 'debian-6.12', release: '6.12.117+deb13-arm64', version: '6.12.117', imageSize: 0x2500000n, reserveSkipsHeader: 0n, ndSize: 0x3740n },
-  '7.2': { name: 'debian-7.2', release: '7.2.13+deb14-arm64', version: '7.2.13', imageSize: 0x2f00000n, reserveSkipsHeader: 0n, ndSize: 0x3800n },
+  '6.1': { name: 'debian-6.1', release: '6.1.0-50-arm64', version: '6.1.176', imageSize: 0x2010000n, reserveSkipsHeader: 0x10000n, ndSize: 0x2c80n, sectionsK: { code: 13248, rwdata: 2806, rodata: 9504, init: 6464, bss: 627 } },
+  '6.12': { name: 'debian-6.12', release: '6.12.117+deb13-arm64', version: '6.12.117', imageSize: 0x2500000n, reserveSkipsHeader: 0n, ndSize: 0x3740n, sectionsK: { code: 15744, rwdata: 3822, rodata: 13988, init: 3136, bss: 938 } },
+  '7.2': { name: 'debian-7.2', release: '7.2.13+deb14-arm64', version: '7.2.13', imageSize: 0x2f00000n, reserveSkipsHeader: 0n, ndSize: 0x3800n, sectionsK: { code: 19136, rwdata: 5282, rodata: 18632, init: 3904, bss: 884 } },
 };
 
 function debianProfile(gen: Generation): KernelProfile {
@@ -58,7 +61,7 @@ function debianProfile(gen: Generation): KernelProfile {
     approximate: false,
     banner: `Linux version ${b.release}`,
     config: debianConfig(gen),
-    image: { imageSize: b.imageSize, textOffset: 0n, reserveSkipsHeader: b.reserveSkipsHeader },
+    image: { imageSize: b.imageSize, textOffset: 0n, reserveSkipsHeader: b.reserveSkipsHeader, sectionsK: b.sectionsK },
     behaviours: behavioursFor(gen, { ndSize: b.ndSize }),
   };
 }
@@ -89,6 +92,6 @@ export function profileForImage(img: { version: KernelVersion; banner: string; i
     approximate,
     banner: img.banner,
     config: { ...base.config, ...config },
-    image: { imageSize: img.imageSize, textOffset: img.textOffset, reserveSkipsHeader: base.image.reserveSkipsHeader },
+    image: { imageSize: img.imageSize, textOffset: img.textOffset, reserveSkipsHeader: base.image.reserveSkipsHeader, sectionsK: undefined },
   };
 }

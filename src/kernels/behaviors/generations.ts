@@ -11,11 +11,11 @@ const MiB = 1n << 20n;
 const stepsUpTo612: BootStepName[] = [
   'setupMachineFdt', 'parseEarlyParams', 'efiInit', 'arm64MemblockInit', 'pagingInit', 'unflattenDeviceTree',
   'numaInit', 'cpumaskAlloc', 'sparseInit', 'zoneSizesInit', 'dmaContiguousReserve', 'reserveCrashkernel',
-  'setupArchTail', 'commandLineCopies', 'percpuFirstChunk', 'buildAllZonelists', 'hashTables', 'swiotlbInit',
+  'setupArchTail', 'commandLineCopies', 'percpuFirstChunk', 'buildAllZonelists', 'hashTables', 'swiotlbInit', 'memInitPrintInfo',
 ];
 
 /** 6.12: build_all_zonelists() moved into mm_core_init(), after the hash tables and before mem_init()'s swiotlb. */
-const steps612: BootStepName[] = stepsUpTo612.filter((s) => s !== 'buildAllZonelists').flatMap((s) => (s === 'swiotlbInit' ? ['buildAllZonelists', s] : [s])) as BootStepName[];
+const steps612: BootStepName[] = stepsUpTo612.filter((s) => s !== 'buildAllZonelists' && s !== 'memInitPrintInfo').flatMap((s) => (s === 'swiotlbInit' ? ['buildAllZonelists', s] : [s])) as BootStepName[];
 
 /** 7.2: bootmem_init() only computes the DMA limits; sparse_init and the zone print move to mm_core_init_early(). */
 const steps72: BootStepName[] = [
@@ -30,6 +30,8 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
     messages: messagesFor(gen),
     ofBusRules: { '5.10': OF_BUS_RULES_5_10, '6.1': OF_BUS_RULES_6_1, '6.12': OF_BUS_RULES_6_12, '7.2': OF_BUS_RULES_7_2 }[gen],
     memstartAlign: 1n << 30n,
+    // asm/sparsemem.h SECTION_SIZE_BITS: 30 in 5.10, 27 from 6.1.
+    pagesPerSection: gen === '5.10' ? 1n << 18n : 1n << 15n,
   };
   switch (gen) {
     case '5.10':
