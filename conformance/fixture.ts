@@ -26,7 +26,9 @@ export interface Fixture {
    */
   readonly loader:
     | { readonly type: 'qemu-virt'; readonly kind: 'qemu-virt' }
-    | { readonly type: 'at'; readonly kind: 'at'; readonly imageAddr: string; readonly dtbAddr: string; readonly stubAddr: string };
+    | { readonly type: 'at'; readonly kind: 'at'; readonly imageAddr: string; readonly dtbAddr: string; readonly stubAddr: string }
+    /** UEFI + ACPI (conformance/uefi.ts): the EFI memory map is in the `efi` lines; `iort` names the upgrade table stored beside. */
+    | { readonly type: 'uefi'; readonly kind: 'uefi'; readonly iort?: 'iort.aml'; readonly initrdSize?: string };
   /** The blob the kernel received, stored next to the fixture. */
   readonly dtb: { readonly file: 'machine.dtb'; readonly sha256: string; readonly input?: { readonly file: 'input.dtb'; readonly sha256: string } };
   readonly stop: StopReason;

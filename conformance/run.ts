@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { extractMemoryLines, findLine, type MemoryLine } from './lines.ts';
@@ -11,10 +11,11 @@ import {
   onlyMemoryDrift, readFixture,
 } from './fixture.ts';
 import {
-  atArgv, boot, type BootResult, findKernel, hex, type KernelImage, kernelDir, prepareDtb, type PreparedDtb,
+  atArgv, boot, type BootResult, machineArgs, findKernel, hex, type KernelImage, kernelDir, prepareDtb, type PreparedDtb,
   qemuVersion, sha256, virtArgv, withBootargs,
 } from './qemu.ts';
 import { CALIBRATION_ARGS, fullCmdline, PROFILES, type Profile, type Scenario } from './scenario.ts';
+import { prepareUefi, uefiArgv } from './uefi.ts';
 
 const program = new Command()
   .name('conformance')
@@ -71,11 +72,21 @@ async function pool<T, R>(items: readonly T[], n: number, fn: (t: T) => Promise<
   return out;
 }
 
+const tmpUefi = mkdtempSync(join(tmpdir(), 'bootmap-uefi-'));
+
 function argvFor(s: Scenario, kernel: KernelImage, dtb: PreparedDtb, cmdline: string): { argv: string[]; shown: string[] } {
   const show = (argv: string[]): string[] =>
     argv.map((a) =>
       a.replace(kernel.path, `$KERNELS/${kernel.name}`)
         .replace(dtb.machine, 'machine.dtb').replace(dtb.input ?? '\0', 'input.dtb').replace(dtb.stub ?? '\0', 'stub.bin'));
+  if (s.loader.kind === 'uefi') {
+    // UEFI boots: per-boot vars copies and the IORT upgrade cpio live next to the prepared DTB.
+    const dir = dirname(dtb.machine.startsWith(FIXTURE_DIR) ? join(tmpUefi, s.id, 'x') : dtb.machine);
+    mkdirSync(dir, { recursive: true });
+    const files = prepareUefi(s, dir);
+    const argv = uefiArgv(machineArgs(s), kernel.path, cmdline, dir, kernel.profile, files);
+    return { argv, shown: show(argv).map((a) => a.replace(/^if=pflash,format=raw,file=.*\/(vars-[^/]*\.fd)$/, 'if=pflash,format=raw,file=$1').replace(files.initrd ?? '\0', 'acpi-upgrade.cpio')) };
+  }
   const argv = s.loader.kind === 'at' ? atArgv(s, kernel.path, dtb.machine, dtb.stub!) : virtArgv(s, kernel.path, cmdline, dtb.input);
   return { argv, shown: show(argv) };
 }
@@ -171,6 +182,8 @@ async function main(): Promise<void> {
           written.add(s.id);
           if (dtb.machine !== join(dir, 'machine.dtb')) copyFileSync(dtb.machine, join(dir, 'machine.dtb'));
           if (dtb.input) copyFileSync(dtb.input, join(dir, 'input.dtb'));
+          const iort = job.argv.includes('-initrd') ? join(dirname(job.argv[job.argv.indexOf('-initrd') + 1]), 'iort.aml') : undefined;
+          if (iort) copyFileSync(iort, join(dir, 'iort.aml'));
         }
         const banner = findLine(r.log, 'Linux version ') ?? '';
         const fixture: Fixture = {
@@ -183,7 +196,9 @@ async function main(): Promise<void> {
           cpu: s.machine.cpu,
           loader: s.loader.kind === 'at'
             ? { type: 'at', kind: 'at', imageAddr: hex(s.loader.imageAddr), dtbAddr: hex(s.loader.dtbAddr), stubAddr: hex(s.loader.stubAddr) }
-            : { type: 'qemu-virt', kind: 'qemu-virt' },
+            : s.loader.kind === 'uefi'
+              ? { type: 'uefi', kind: 'uefi', ...(s.loader.iort ? { iort: 'iort.aml' as const, initrdSize: '0x7000' } : {}) }
+              : { type: 'qemu-virt', kind: 'qemu-virt' },
           dtb: {
             file: 'machine.dtb',
             sha256: sha256(readFileSync(dtb.machine)),
@@ -271,6 +286,7 @@ async function main(): Promise<void> {
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
+    rmSync(tmpUefi, { recursive: true, force: true });
   }
   console.log(`done in ${((Date.now() - t0) / 1000).toFixed(0)} s${failed ? `, ${failed} problem(s)` : ''}`);
   process.exit(failed ? 1 : 0);

@@ -26,6 +26,14 @@ export interface MemoryBank {
 
 export type Loader =
   | { readonly kind: 'qemu-virt' }
+  /** UEFI + ACPI (conformance/uefi.ts): edk2 firmware, the EFI stub, optionally an IORT given by ACPI table upgrade. */
+  | {
+      readonly kind: 'uefi';
+      readonly iort?: readonly (
+        | { readonly type: 'named-component'; readonly memoryAddressLimit: number }
+        | { readonly type: 'root-complex'; readonly memoryAddressLimit: number; readonly revision?: number }
+      )[];
+    }
   | {
       readonly kind: 'at';
       /** Where the uncompressed Image is loaded (the kernel runs from here). */
@@ -159,10 +167,11 @@ function banks(v: unknown, field: string, bad: (f: string, e: string, x: unknown
 function parseLoader(v: unknown, ram: bigint, bad: (f: string, e: string, x: unknown) => void): Loader {
   if (v === undefined) return { kind: 'qemu-virt' };
   const o = v as Record<string, unknown>;
-  if (typeof v !== 'object' || v === null || (o.kind !== 'qemu-virt' && o.kind !== 'at')) {
-    bad('loader', '{ "kind": "qemu-virt" } or { "kind": "at", … }', v);
+  if (typeof v !== 'object' || v === null || (o.kind !== 'qemu-virt' && o.kind !== 'at' && o.kind !== 'uefi')) {
+    bad('loader', '{ "kind": "qemu-virt" }, { "kind": "at", … } or { "kind": "uefi", "iort"?: […] }', v);
     return { kind: 'qemu-virt' };
   }
+  if (o.kind === 'uefi') return parseUefiLoader(o, bad);
   if (o.kind === 'qemu-virt') {
     for (const k of Object.keys(o)) if (k !== 'kind') bad(`loader.${k}`, 'no other key for qemu-virt', k);
     return { kind: 'qemu-virt' };
@@ -192,4 +201,23 @@ function parseLoader(v: unknown, ram: bigint, bad: (f: string, e: string, x: unk
   if (imageAddr !== undefined && imageAddr < qemuDtbEnd) bad('loader.imageAddr', 'an address at or above 0x40100000 (QEMU keeps its DTB below)', o.imageAddr);
   if (dtbAddr !== undefined && dtbAddr < qemuDtbEnd) bad('loader.dtbAddr', 'an address at or above 0x40100000 (QEMU keeps its DTB below)', o.dtbAddr);
   return { kind: 'at', imageAddr: imageAddr ?? 0n, dtbAddr: dtbAddr ?? 0n, stubAddr: stubAddr ?? 0n, memory, dtbTotalSize };
+}
+
+function parseUefiLoader(o: Record<string, unknown>, bad: (f: string, e: string, x: unknown) => void): Loader {
+  for (const k of Object.keys(o)) if (k !== 'kind' && k !== 'iort') bad(`loader.${k}`, 'kind or iort for uefi', k);
+  if (o.iort === undefined) return { kind: 'uefi' };
+  const nodes: { type: 'named-component' | 'root-complex'; memoryAddressLimit: number; revision?: number }[] = [];
+  if (!Array.isArray(o.iort) || o.iort.length === 0) {
+    bad('loader.iort', 'a non-empty list of { "type": "named-component"|"root-complex", "memoryAddressLimit": 0–64 }', o.iort);
+    return { kind: 'uefi' };
+  }
+  o.iort.forEach((n: unknown, i: number) => {
+    const e = (n ?? {}) as Record<string, unknown>;
+    const lim = e.memoryAddressLimit;
+    if ((e.type !== 'named-component' && e.type !== 'root-complex') || typeof lim !== 'number' || !Number.isInteger(lim) || lim < 0 || lim > 64
+      || (e.revision !== undefined && (typeof e.revision !== 'number' || e.type !== 'root-complex'))) {
+      bad(`loader.iort[${i}]`, '{ "type": "named-component"|"root-complex", "memoryAddressLimit": 0–64, "revision"?: n (root complex) }', n);
+    } else nodes.push({ type: e.type, memoryAddressLimit: lim, ...(typeof e.revision === 'number' ? { revision: e.revision } : {}) });
+  });
+  return { kind: 'uefi', iort: nodes };
 }

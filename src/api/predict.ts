@@ -7,6 +7,9 @@ import { parseKernelImage } from '../inputs/image.ts';
 import { kernelConfigFacts, parseKconfig } from '../inputs/kconfig.ts';
 import { qemuVirtDtb } from '../inputs/machines/qemu-virt.ts';
 import { predictBoot, type Prediction } from '../kernels/boot.ts';
+import { predictEfiBoot } from '../kernels/efi-boot.ts';
+import { parseEfiMemmap } from '../inputs/efi-memmap.ts';
+import { parseIort } from '../inputs/acpi/iort.ts';
 import { ModelPanic } from '../model/context.ts';
 import type { LayoutConfig } from '../kernels/layout-config.ts';
 import type { KernelProfile } from '../kernels/profile.ts';
@@ -28,6 +31,16 @@ export interface PredictOptions {
   cmdline?: string;
   /** QEMU -cpu; 'max' implements LPA2. */
   cpu?: string;
+  /** A UEFI + ACPI boot: the EFI memory map as `efi=debug` prints it (a boot log or dmesg), and the IORT. */
+  efi?: {
+    memmap: { text: string; file: string };
+    /** The IORT the kernel uses; absent: QEMU virt's, which sets no memory address limit. */
+    iort?: { bytes: Uint8Array; file: string };
+    /** The IORT came through the initrd's ACPI table upgrade (its bytes are then reserved too). */
+    iortUpgraded?: boolean;
+    cpus?: number;
+    initrdSize?: bigint;
+  };
 }
 
 const QEMU_VIRT_RAM_BASE = 0x40000000n;
@@ -86,6 +99,21 @@ export function predict(o: PredictOptions): Result<Prediction, InputError> {
   try {
     const prof = resolveKernel(o.kernel, o.config);
     if (!prof.ok) return prof;
+    if (o.efi) {
+      const map = parseEfiMemmap(o.efi.memmap.text, o.efi.memmap.file);
+      if (!map.ok) return map;
+      let iort;
+      if (o.efi.iort) {
+        const r = parseIort(o.efi.iort.bytes, o.efi.iort.file);
+        if (!r.ok) return r;
+        iort = r.value;
+      }
+      return ok(predictEfiBoot({
+        map: map.value, cmdline: o.cmdline ?? '', possibleCpus: o.efi.cpus ?? 1, iort,
+        upgradedTablesSize: iort && o.efi.iortUpgraded ? BigInt(iort.header.length) : undefined,
+        initrd: o.efi.initrdSize ? { size: o.efi.initrdSize } : undefined, lpa2: o.cpu?.split(',')[0] === 'max',
+      }, prof.value));
+    }
     let dtbBytes: Uint8Array;
     let file: string;
     if (o.dtb) {

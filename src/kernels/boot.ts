@@ -16,6 +16,7 @@ import { ofDmaGetMaxCpuAddress } from '../model/of-address.ts';
 import { swiotlbInit, swiotlbStateFrom, type SwiotlbResult } from '../model/swiotlb.ts';
 import { buildAllZonelists, printZones, type ZoneSpan } from '../model/zones.ts';
 import { memoryLine } from '../model/memory-summary.ts';
+import { printUnavailableRanges } from '../model/unavailable-ranges.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { BootTrace } from '../trace/events.ts';
 import type { DmaLimits } from './behaviors/dma-limits.ts';
@@ -23,6 +24,7 @@ import { cmdlineVariants } from './behaviors/cmdline-variants.ts';
 import type { EarlyAllocator, EarlyAllocInput } from './early-allocs.ts';
 import { earlyAllocatorFor, nrKernelPagesAtZoneInit } from './early-allocator.ts';
 import type { KernelProfile } from './profile.ts';
+import type { EfiBootHooks } from './efi-boot.ts';
 
 const PHYS_ADDR_MAX = (1n << 64n) - 1n;
 const COMMAND_LINE_SIZE = 2048;
@@ -30,6 +32,8 @@ const COMMAND_LINE_SIZE = 2048;
 /** Everything about the machine and its boot loader that the kernel will see. */
 export interface BootInput {
   fdt: Fdt;
+  /** A UEFI (+ ACPI) boot: src/kernels/efi-boot.ts efiBootInput() builds it. */
+  efi?: EfiBootHooks;
   /** Physical address the boot loader put the DTB at. */
   dtbAddr: bigint;
   /** Physical address of the Image (_text). */
@@ -109,7 +113,8 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
         for (const p of printk) trace.print('parse_early_param', p);
         break;
       case 'efiInit':
-        emit(ctx, 'efi_init', 'efiNotFound', []);
+        if (input.efi) input.efi.efiInit(ctx, scan.chosen);
+        else emit(ctx, 'efi_init', 'efiNotFound', []);
         break;
       case 'arm64MemblockInit': {
         const r = arm64MemblockInit(ctx, {
@@ -128,14 +133,18 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
       }
       case 'pagingInit':
         st.early.pagingInit(ctx, st.allocInput);
+        // acpi_table_upgrade() runs right after paging_init() (arch/arm64/kernel/setup.c).
+        input.efi?.afterPagingInit(ctx);
         break;
       case 'unflattenDeviceTree':
         // 6.12/7.2 unflatten_device_tree() first finishes /reserved-memory (fdt_scan_reserved_mem_reg_nodes / _late).
+        // With ACPI, setup_arch() never calls unflatten_device_tree() (`if (acpi_disabled)`).
+        if (input.efi?.acpi) break;
         st.rmem?.late?.(ctx);
         st.early.unflatten(ctx, st.allocInput);
         break;
       case 'numaInit':
-        st.allocInput.nodeData = armNumaInit(ctx, b.numa, { numaOff: params.numaOff, maxPfn: memblockEndOfDRAM(mb) / pageSize, pageSize }).nodeData.base;
+        st.allocInput.nodeData = armNumaInit(ctx, b.numa, { acpi: !!input.efi?.acpi, numaOff: params.numaOff, maxPfn: memblockEndOfDRAM(mb) / pageSize, pageSize }).nodeData.base;
         break;
       case 'cpumaskAlloc':
         st.early.cpumask(ctx, st.allocInput);
@@ -238,6 +247,7 @@ function printZoneBlock(st: BootState): void {
     debugZoneLines: profile.behaviours.debugZoneLines,
     structPageSize: 64n,
   });
+  printUnavailableRanges(st.ctx, mb.memory, spans, pageShift, profile.behaviours.unavailable);
   st.pred.zones = spans;
   st.allocInput.nrKernelPages = nrKernelPagesAtZoneInit(st.ctx, profile, spans);
 }

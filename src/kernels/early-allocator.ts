@@ -82,7 +82,7 @@ export function runRequests(ctx: ModelContext, reqs: readonly EarlyRequest[]): (
 }
 
 /** The command-line facts map_mem() looks at, from the same arguments parse_early_param() saw. */
-function linearMapCmdline(cmdline: string) {
+export function linearMapCmdline(cmdline: string) {
   let crashkernel = false;
   let rodata: string | undefined;
   let kfence: number | undefined;
@@ -106,7 +106,9 @@ function pagingInit(ctx: ModelContext, profile: KernelProfile, i: EarlyAllocInpu
   };
   const dec = decideLinearMapFlags(gen, linearMapCmdline(i.cmdline), cfg, { bbml2NoAbort: false });
   const rules = LINEAR_MAP_RULES[gen];
-  const layout = { ...DEBIAN_IMAGE_LAYOUTS[gen], physBase: i.kernel.base };
+  // The kimage VA keeps the PA's offset inside 2 MiB (head.S: __PHYS_OFFSET & (MIN_KIMG_ALIGN - 1)).
+  const lay = DEBIAN_IMAGE_LAYOUTS[gen];
+  const layout = { ...lay, physBase: i.kernel.base, virtBase: lay.virtBase === 0n ? 0n : lay.virtBase + (i.kernel.base & 0x1fffffn) };
   const memory = ctx.mb.memory.map((r) => ({ base: r.base, size: r.size, nomap: (r.flags & MEMBLOCK_NOMAP) !== 0 }));
   let kfencePool: { base: bigint; size: bigint } | null = null;
   const plan = (pool: typeof kfencePool) =>

@@ -44,10 +44,13 @@ const common: Catalogue = {
   swiotlbAdjustedSlabs: m('software IO TLB: SWIOTLB bounce buffer size adjusted %lu -> %lu slabs', 'info', 'swiotlb'),
   swiotlbAllocFailed: m('software IO TLB: swiotlb_memblock_alloc: Failed to allocate %zu bytes tlb structure\n', 'warn', 'swiotlb'),
   rmemNoNode: undefined,
+  numaAcpiFailed: m('NUMA: Failed to initialise from firmware\n', 'info', 'numa'),
 };
 
 const overrides: Record<Generation, Catalogue> = {
   '5.10': {
+    // arch/arm64/mm/numa.c 5.10 prints it from the ACPI code, under its "ACPI: " prefix.
+    numaAcpiFailed: m('ACPI: NUMA: Failed to initialise from firmware\n', 'info', 'other'),
     // arch/arm64/mm/init.c 5.10 reserve_crashkernel(): three specific messages for a fixed base.
     crashNotMemory: m('cannot reserve crashkernel: region is not memory\n', 'warn', 'crashkernel'),
     crashOverlaps: m('cannot reserve crashkernel: region overlaps reserved memory\n', 'warn', 'crashkernel'),
@@ -56,6 +59,7 @@ const overrides: Record<Generation, Catalogue> = {
   },
   '6.1': {},
   '6.12': {
+    numaAcpiFailed: undefined,
     // drivers/base/arch_numa.c in 6.12 no longer reaches "No NUMA configuration found"; mm/numa.c prints NODE_DATA.
     numaNoConfig: undefined,
     nodeData: undefined,
@@ -66,6 +70,7 @@ const overrides: Record<Generation, Catalogue> = {
     rmemNoNode: m('OF: reserved mem: Reserved memory: No reserved-memory node in the DT\n', 'info', 'reserved-mem'),
   },
   '7.2': {
+    numaAcpiFailed: undefined,
     numaNoConfig: undefined,
     nodeData: undefined,
     nodeDataNid: m('NODE_DATA(%d) allocated [mem %#010Lx-%#010Lx]\n', 'info', 'node-data'),

@@ -3,6 +3,7 @@ import type { CreateMemblockOptions } from '../model/memblock/types.ts';
 import type { OfBusRules } from '../inputs/fdt/translate.ts';
 import type { ZonelistVariant } from '../model/zones.ts';
 import type { ImageSectionsK } from '../model/memory-summary.ts';
+import type { UnavailableVariant } from '../model/unavailable-ranges.ts';
 import type { CmaVariant } from '../model/cma.ts';
 import type { CrashReserveVariant } from '../model/crashkernel.ts';
 import type { NumaVariant } from '../model/numa.ts';
@@ -43,6 +44,8 @@ export interface Behaviours {
   usableRangesInFdtScan: boolean;
   /** 5.10 scans /memory nodes at any depth and ignores status; 6.1+ only direct children of / that are available. */
   memoryNodesAnyDepth: boolean;
+  /** memmap_init()'s pfn_valid() for holes. */
+  unavailable: UnavailableVariant;
   /** PAGES_PER_SECTION (4K pages): 2^18 in 5.10 (1 GiB sections), 2^15 from 6.1 (128 MiB). */
   pagesPerSection: bigint;
   /** ARM64_MEMSTART_ALIGN for 4K pages. */

@@ -20,7 +20,7 @@ export interface NumaResult {
   nodeData: { base: bigint; size: bigint };
 }
 
-export function armNumaInit(ctx: ModelContext, v: NumaVariant, opts: { numaOff: boolean; maxPfn: bigint; pageSize: bigint }): NumaResult {
+export function armNumaInit(ctx: ModelContext, v: NumaVariant, opts: { numaOff: boolean; maxPfn: bigint; pageSize: bigint; acpi?: boolean }): NumaResult {
   const distSize = v.nrNodeIds * v.nrNodeIds;
   const allocDistance = (): bigint | undefined => {
     if (v.distanceTable === 'find-reserve') {
@@ -34,7 +34,9 @@ export function armNumaInit(ctx: ModelContext, v: NumaVariant, opts: { numaOff: 
   if (!opts.numaOff) {
     // of_numa_init() finds no numa-node-id: the attempt fails and its distance table is freed again.
     const d = allocDistance();
-    emit(ctx, 'numa_init', 'numaNoConfig', [], 'the devicetree has no numa-node-id properties');
+    // ACPI boots try arch_acpi_numa_init() (no SRAT on QEMU virt), DT boots of_numa_init() (no numa-node-id).
+    if (opts.acpi) emit(ctx, 'numa_init', 'numaAcpiFailed', [], 'the ACPI tables have no SRAT');
+    else emit(ctx, 'numa_init', 'numaNoConfig', [], 'the devicetree has no numa-node-id properties');
     if (d !== undefined) memblockPhysFree(ctx.mb, d, distSize);
   }
   const d = allocDistance();

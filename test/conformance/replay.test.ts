@@ -15,8 +15,9 @@ interface Fixture {
   scenario: string;
   profile: string;
   qemu: { argv: string[] };
-  loader: { kind: 'qemu-virt' } | { kind: 'at'; imageAddr: string; dtbAddr: string };
-  dtb: { file: string };
+  loader: { kind: 'qemu-virt' } | { kind: 'at'; imageAddr: string; dtbAddr: string } | { kind: 'uefi'; iort?: string; initrdSize?: string | number };
+  cmdline: string;
+  dtb?: { file: string };
   lines: Line[];
 }
 
@@ -41,7 +42,22 @@ let totalLines = 0;
 let totalMatched = 0;
 
 function replay(fx: Fixture, dir: string): Line[] {
-  const dtbPath = join(dir, fx.dtb.file);
+  if (fx.loader.kind === 'uefi') {
+    // UEFI boots: the fixture's own `efi:` lines are the memory map; the IORT came through the ACPI table upgrade.
+    const argv = fx.qemu.argv;
+    const iortFile = fx.loader.iort ? join(dir, fx.loader.iort) : undefined;
+    const r = predict({
+      kernel: fx.profile, cmdline: fx.cmdline, cpu: argv.includes('-cpu') ? argv[argv.indexOf('-cpu') + 1] : undefined,
+      efi: {
+        memmap: { text: fx.lines.map((l) => l.text).join('\n'), file: 'efi lines' },
+        iort: iortFile ? { bytes: new Uint8Array(readFileSync(iortFile)), file: iortFile } : undefined, iortUpgraded: true,
+        cpus: Number(argv[argv.indexOf('-smp') + 1]), initrdSize: fx.loader.initrdSize ? BigInt(fx.loader.initrdSize) : undefined,
+      },
+    });
+    if (!r.ok) throw new Error(`prediction failed: ${JSON.stringify(r.error)}`);
+    return dmesgLines(r.value.trace);
+  }
+  const dtbPath = join(dir, fx.dtb!.file);
   const argv = fx.qemu.argv;
   const cpu = argv.includes('-cpu') ? argv[argv.indexOf('-cpu') + 1] : undefined;
   const loader = fx.loader.kind === 'at'

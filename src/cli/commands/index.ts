@@ -3,6 +3,8 @@
 import type { Command } from 'commander';
 import { registerBoards } from './boards.ts';
 import { registerDemo } from './demo.ts';
+import { registerExplore } from './explore.ts';
+import { registerLinearMap } from './linear-map.ts';
 import { registerPredict } from './predict.ts';
 import { registerSnapshot } from './snapshot.ts';
 
@@ -18,4 +20,6 @@ export const commands: ((program: Command, io: CliIo) => void)[] = [
   (p, io) => registerDemo(p, io.out),
   (p, io) => registerSnapshot(p, io.out, io.setExit),
   (p, io) => registerBoards(p, io.out, io.err),
+  (p, io) => registerLinearMap(p, io.out, io.setExit),
+  (p, io) => registerExplore(p, io.out, io.err),
 ];

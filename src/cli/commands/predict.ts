@@ -23,6 +23,8 @@ export interface InputFlags {
   initrdAddr?: string;
   initrdSize?: string;
   cmdline?: string;
+  efiMemmap?: string;
+  iort?: string;
 }
 
 const unwrap = <T>(r: Result<T>): T => {
@@ -35,6 +37,14 @@ export function optionsFromFlags(f: InputFlags): PredictOptions {
   const o: PredictOptions = { cmdline: f.cmdline, cpu: f.cpu };
   if (f.kernel) o.kernel = /^debian-/.test(f.kernel) ? f.kernel : { bytes: readInput(f.kernel, 'kernel image'), file: f.kernel };
   if (f.config) o.config = { text: new TextDecoder().decode(readInput(f.config, 'kernel config')), file: f.config };
+  if (f.efiMemmap) {
+    const smp = Number(f.smp ?? '1');
+    o.efi = {
+      memmap: { text: new TextDecoder().decode(readInput(f.efiMemmap, 'boot log or dmesg with efi=debug memory-map lines')), file: f.efiMemmap },
+      iort: f.iort ? { bytes: readInput(f.iort, 'ACPI IORT table'), file: f.iort } : undefined,
+      cpus: Number.isInteger(smp) && smp > 0 ? smp : 1,
+    };
+  }
   if (f.dtb) o.dtb = { bytes: readInput(f.dtb, 'devicetree blob'), file: f.dtb };
   if (f.machine) {
     if (f.machine !== 'qemu-virt') throw new InputFailure({ kind: 'option', code: 'UNKNOWN_MACHINE', file: '--machine', expected: 'qemu-virt', found: f.machine });
@@ -69,7 +79,9 @@ export function addInputOptions(c: Command): Command {
     .option('--dtb-addr <addr>', 'with --loader at: physical address of the DTB')
     .option('--initrd-addr <addr>', 'with --loader at: physical address of the initrd')
     .option('--initrd-size <size>', 'with --loader at: size of the initrd')
-    .option('--cmdline <string>', 'the kernel command line (default: /chosen/bootargs)');
+    .option('--cmdline <string>', 'the kernel command line (default: /chosen/bootargs)')
+    .option('--efi-memmap <file>', 'a UEFI + ACPI boot: a boot log or dmesg with the efi=debug memory-map lines (other lines are ignored)')
+    .option('--iort <file>', 'with --efi-memmap: the ACPI IORT (default: QEMU virt\'s, which limits nothing)');
 }
 
 export function registerPredict(program: Command, out: (s: string) => void, setExit: (c: number) => void): void {
