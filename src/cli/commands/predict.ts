@@ -8,6 +8,8 @@ import { renderJson } from '../../render/json.ts';
 import { renderText } from '../../render/text.ts';
 import { EXIT_OK, EXIT_RESERVATION_FAILS } from '../exit-codes.ts';
 import { readInput } from '../io.ts';
+import { dtsToDtb, isDtsPath } from '../dts.ts';
+import { parseSnapshot, snapshotToPredictOptions } from '../../inputs/snapshot/index.ts';
 
 export interface InputFlags {
   kernel?: string;
@@ -25,6 +27,7 @@ export interface InputFlags {
   cmdline?: string;
   efiMemmap?: string;
   iort?: string;
+  snapshot?: string;
 }
 
 const unwrap = <T>(r: Result<T>): T => {
@@ -33,7 +36,16 @@ const unwrap = <T>(r: Result<T>): T => {
 };
 
 /** Builds PredictOptions from the shared input flags (predict, linear-map, kexec, explain … share them). */
-export function optionsFromFlags(f: InputFlags): PredictOptions {
+export function optionsFromFlags(f: InputFlags, explicitKernel = true): PredictOptions {
+  if (f.snapshot) {
+    // A live machine's bundle: its DTB, memory and command line, unless the flags override them.
+    const s = parseSnapshot(readInput(f.snapshot, 'snapshot bundle'), f.snapshot);
+    if (!s.ok) throw new InputFailure(s.error);
+    const kernel = !explicitKernel || f.kernel === undefined ? undefined : /^debian-/.test(f.kernel) ? f.kernel : { bytes: readInput(f.kernel, 'kernel image'), file: f.kernel };
+    const o = snapshotToPredictOptions(s.value, { kernel, cmdline: f.cmdline });
+    if (!o.ok) throw new InputFailure(o.error);
+    return o.value;
+  }
   const o: PredictOptions = { cmdline: f.cmdline, cpu: f.cpu };
   if (f.kernel) o.kernel = /^debian-/.test(f.kernel) ? f.kernel : { bytes: readInput(f.kernel, 'kernel image'), file: f.kernel };
   if (f.config) o.config = { text: new TextDecoder().decode(readInput(f.config, 'kernel config')), file: f.config };
@@ -45,7 +57,7 @@ export function optionsFromFlags(f: InputFlags): PredictOptions {
       cpus: Number.isInteger(smp) && smp > 0 ? smp : 1,
     };
   }
-  if (f.dtb) o.dtb = { bytes: readInput(f.dtb, 'devicetree blob'), file: f.dtb };
+  if (f.dtb) o.dtb = { bytes: isDtsPath(f.dtb) ? dtsToDtb(f.dtb) : readInput(f.dtb, 'devicetree blob'), file: f.dtb };
   if (f.machine) {
     if (f.machine !== 'qemu-virt') throw new InputFailure({ kind: 'option', code: 'UNKNOWN_MACHINE', file: '--machine', expected: 'qemu-virt', found: f.machine });
     const smp = Number(f.smp ?? '1');
@@ -67,7 +79,8 @@ export function optionsFromFlags(f: InputFlags): PredictOptions {
 
 export function addInputOptions(c: Command): Command {
   return c
-    .option('--kernel <image|profile>', 'kernel image file, or a profile: debian-5.10, debian-6.1, debian-6.12, debian-7.2', 'debian-6.12')
+    .option('--kernel <image|profile>', 'kernel image file, or a profile: debian-5.10, debian-6.1, debian-6.12, debian-7.2 (default debian-6.12)')
+    .option('--snapshot <file>', 'a bundle from `bootmap snapshot`: predict for that machine (--kernel/--cmdline: what if)')
     .option('--config <file>', 'the kernel config (/boot/config-*)')
     .option('--dtb <file>', 'the devicetree blob the kernel receives')
     .option('--machine <name>', 'build the DTB of a machine preset instead: qemu-virt')
