@@ -6,6 +6,7 @@ import { registerDemo } from './demo.ts';
 import { registerExplore } from './explore.ts';
 import { registerLinearMap } from './linear-map.ts';
 import { registerPredict } from './predict.ts';
+import { registerExplain } from './explain.ts';
 import { registerSnapshot } from './snapshot.ts';
 
 export interface CliIo {
@@ -18,6 +19,7 @@ export interface CliIo {
 export const commands: ((program: Command, io: CliIo) => void)[] = [
   (p, io) => registerPredict(p, io.out, io.setExit),
   (p, io) => registerDemo(p, io.out),
+  (p, io) => registerExplain(p, io.out, io.setExit),
   (p, io) => registerSnapshot(p, io.out, io.setExit),
   (p, io) => registerBoards(p, io.out, io.err),
   (p, io) => registerLinearMap(p, io.out, io.setExit),

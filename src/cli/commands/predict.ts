@@ -6,6 +6,8 @@ import { InputFailure, type Result } from '../../inputs/errors.ts';
 import { renderDmesg } from '../../render/dmesg.ts';
 import { renderJson } from '../../render/json.ts';
 import { renderText } from '../../render/text.ts';
+import { renderSvg } from '../../render/svg.ts';
+import { renderHtml } from '../../render/html.ts';
 import { EXIT_OK, EXIT_RESERVATION_FAILS } from '../exit-codes.ts';
 import { readInput } from '../io.ts';
 import { dtsToDtb, isDtsPath } from '../dts.ts';
@@ -100,7 +102,7 @@ export function addInputOptions(c: Command): Command {
 export function registerPredict(program: Command, out: (s: string) => void, setExit: (c: number) => void): void {
   addInputOptions(program.command('predict'))
     .description('predict the kernel\'s memory layout and its memory lines')
-    .option('--format <fmt>', 'dmesg | json | text', 'dmesg')
+    .option('--format <fmt>', 'dmesg | json | text | svg | html', 'dmesg')
     .addHelpText('after', `
 Examples:
   bootmap predict --machine qemu-virt --ram 4G --smp 2 --cmdline crashkernel=256M
@@ -113,7 +115,9 @@ Examples:
       if (flags.format === 'json') out(renderJson(p));
       else if (flags.format === 'text') out(renderText(p));
       else if (flags.format === 'dmesg') out(renderDmesg(p.trace));
-      else throw new InputFailure({ kind: 'option', code: 'BAD_FORMAT', file: '--format', expected: 'dmesg, json or text', found: flags.format });
+      else if (flags.format === 'svg') out(renderSvg(p));
+      else if (flags.format === 'html') out(renderHtml(p));
+      else throw new InputFailure({ kind: 'option', code: 'BAD_FORMAT', file: '--format', expected: 'dmesg, json, text, svg or html', found: flags.format });
       setExit(p.crash && !p.crash.ok ? EXIT_RESERVATION_FAILS : EXIT_OK);
     });
 }
