@@ -7,6 +7,7 @@ import { registerExplore } from './explore.ts';
 import { registerLinearMap } from './linear-map.ts';
 import { registerPredict } from './predict.ts';
 import { registerExplain } from './explain.ts';
+import { registerSweep } from './sweep.ts';
 import { registerSnapshot } from './snapshot.ts';
 
 export interface CliIo {
@@ -20,6 +21,7 @@ export const commands: ((program: Command, io: CliIo) => void)[] = [
   (p, io) => registerPredict(p, io.out, io.setExit),
   (p, io) => registerDemo(p, io.out),
   (p, io) => registerExplain(p, io.out, io.setExit),
+  (p, io) => registerSweep(p, io.out, io.err),
   (p, io) => registerSnapshot(p, io.out, io.setExit),
   (p, io) => registerBoards(p, io.out, io.err),
   (p, io) => registerLinearMap(p, io.out, io.setExit),
