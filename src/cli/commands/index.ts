@@ -8,6 +8,7 @@ import { registerLinearMap } from './linear-map.ts';
 import { registerPredict } from './predict.ts';
 import { registerExplain } from './explain.ts';
 import { registerSweep } from './sweep.ts';
+import { registerCheck } from './check.ts';
 import { registerSnapshot } from './snapshot.ts';
 
 export interface CliIo {
@@ -22,6 +23,7 @@ export const commands: ((program: Command, io: CliIo) => void)[] = [
   (p, io) => registerDemo(p, io.out),
   (p, io) => registerExplain(p, io.out, io.setExit),
   (p, io) => registerSweep(p, io.out, io.err),
+  (p, io) => registerCheck(p, io.out, io.setExit),
   (p, io) => registerSnapshot(p, io.out, io.setExit),
   (p, io) => registerBoards(p, io.out, io.err),
   (p, io) => registerLinearMap(p, io.out, io.setExit),
