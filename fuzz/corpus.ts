@@ -75,6 +75,16 @@ export function loadSeeds(name: TargetName, root: string): Uint8Array[] {
         ...bin('predict'), ...predictSeeds(),
         ...machineDtbs(root).map((m, i) => encodePredictInput({ flags: (i & 3) | (m.cmdline ? 4 : 0) | (i % 7 === 0 ? 8 : 0), dtb: m.dtb, cmdline: m.cmdline })),
       ]);
+    case 'iomem':
+      return dedupe(filesIn(join(root, 'test/data/iomem')).filter((p) => p.endsWith('.iomem')).map((p) => new Uint8Array(readFileSync(p))));
+    case 'acpi':
+      return dedupe(filesIn(join(root, 'test/data/acpi')).map((p) => new Uint8Array(readFileSync(p))));
+    case 'efi-memmap':
+      return dedupe(filesIn(join(root, 'test/data/efi')).map((p) => new Uint8Array(readFileSync(p))));
+    case 'snapshot':
+      return dedupe(filesIn(join(root, 'test/data/snapshot/bundles')).filter((p) => p.endsWith('.json')).map((p) => new Uint8Array(readFileSync(p))));
+    case 'sweep':
+      return [enc('{"id":1,"kernel":"debian-6.1","machine":{"type":"qemu-virt","ram":"2G","smp":2},"cmdline":"crashkernel=256M"}'), enc('{"id":"b","machine":{"type":"qemu-virt","ram":"512M"}}')];
   }
 }
 

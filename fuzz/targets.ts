@@ -23,6 +23,11 @@ import { mutateFdt } from './mutators/fdt.ts';
 import { CMDLINE_DICT, KCONFIG_DICT, mutateText, toText, fromText } from './mutators/text.ts';
 import { decodePredictInput, encodePredictInput } from './predict-input.ts';
 import type { Rng } from './rng.ts';
+import { parseIomem } from '../src/inputs/iomem.ts';
+import { parseIort } from '../src/inputs/acpi/iort.ts';
+import { parseEfiMemmap } from '../src/inputs/efi-memmap.ts';
+import { parseSnapshot, snapshotToPredictOptions } from '../src/inputs/snapshot/index.ts';
+import { parseSweepLine, sweepOptions } from '../src/sweep/scenario.ts';
 
 export type Outcome = 'ok' | 'error';
 
@@ -35,7 +40,7 @@ export interface Target {
   run(input: Uint8Array): Outcome;
 }
 
-export const TARGET_NAMES = ['fdt', 'image', 'kconfig', 'cmdline', 'predict'] as const;
+export const TARGET_NAMES = ['fdt', 'image', 'kconfig', 'cmdline', 'predict', 'iomem', 'acpi', 'efi-memmap', 'snapshot', 'sweep'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Thrown when a target returns something that is neither a result nor a well-formed InputError. */
@@ -218,10 +223,46 @@ function runPredict(bytes: Uint8Array): Outcome {
   return outcome(r);
 }
 
+// ---- the later inputs: /proc/iomem, the IORT, the efi=debug memory map, snapshot bundles, sweep lines --------
+
+const TEXT_DICT = ['System RAM', 'reserved', 'Crash kernel', 'Kernel code', ' : ', '-', '0x', 'ffffffffffffffff', '  ', '\n', 'efi:', 'mem00:', '[Conventional|', '|WB|WT|WC|UC]', 'range=', '{"id":', '"machine":', '"ram":"4G"', '"dtb":', '"cmdline":"crashkernel=256M"', '"kind":', 'null', '}'];
+
+function runIomem(bytes: Uint8Array): Outcome {
+  return outcome(parseIomem(toText(bytes), 'iomem'), 'iomem');
+}
+function runAcpi(bytes: Uint8Array): Outcome {
+  return outcome(parseIort(bytes, 'IORT'), 'acpi');
+}
+function runEfiMemmap(bytes: Uint8Array): Outcome {
+  return outcome(parseEfiMemmap(toText(bytes), 'dmesg'), 'efi-memmap');
+}
+function runSnapshot(bytes: Uint8Array): Outcome {
+  const r = parseSnapshot(bytes, 'bundle');
+  if (!r.ok) return outcome(r, 'snapshot');
+  const o = snapshotToPredictOptions(r.value);
+  if (!o.ok) return outcome(o);
+  return outcome(predict(o.value));
+}
+function runSweep(bytes: Uint8Array): Outcome {
+  const l = parseSweepLine(toText(bytes), 1);
+  if (!l.ok) {
+    if (typeof l.error !== 'string' || !l.error.startsWith('line 1: ')) throw new FuzzContractError('sweep error without its line');
+    return 'error';
+  }
+  const o = sweepOptions(l.value, () => new Uint8Array(0));
+  if (typeof o === 'string') return 'error';
+  return outcome(predict(o));
+}
+
 export const TARGETS: Record<TargetName, Target> = {
   fdt: { name: 'fdt', maxLen: 1 << 20, mutate: (rng, b, o) => mutateFdt(rng, b, o, 1 << 20), run: runFdt },
   image: { name: 'image', maxLen: 1 << 20, mutate: (rng, b, o) => mutateImage(rng, b, o, 1 << 20), run: runImage },
   kconfig: { name: 'kconfig', maxLen: 1 << 20, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 20, KCONFIG_DICT), run: runKconfig },
   cmdline: { name: 'cmdline', maxLen: 1 << 16, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 16, CMDLINE_DICT), run: runCmdline },
   predict: { name: 'predict', maxLen: 1 << 20, mutate: (rng, b, o) => mutatePredict(rng, b, o, 1 << 20), run: runPredict },
+  iomem: { name: 'iomem', maxLen: 1 << 16, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 16, TEXT_DICT), run: runIomem },
+  acpi: { name: 'acpi', maxLen: 1 << 14, mutate: (rng, b, o) => mutateBytes(rng, b, o, 1 << 14), run: runAcpi },
+  'efi-memmap': { name: 'efi-memmap', maxLen: 1 << 18, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 18, TEXT_DICT), run: runEfiMemmap },
+  snapshot: { name: 'snapshot', maxLen: 1 << 21, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 21, TEXT_DICT), run: runSnapshot },
+  sweep: { name: 'sweep', maxLen: 1 << 12, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 12, TEXT_DICT), run: runSweep },
 };
