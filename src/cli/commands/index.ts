@@ -9,6 +9,7 @@ import { registerPredict } from './predict.ts';
 import { registerExplain } from './explain.ts';
 import { registerSweep } from './sweep.ts';
 import { registerCheck } from './check.ts';
+import { registerServe } from './serve.ts';
 import { registerSnapshot } from './snapshot.ts';
 
 export interface CliIo {
@@ -24,6 +25,7 @@ export const commands: ((program: Command, io: CliIo) => void)[] = [
   (p, io) => registerExplain(p, io.out, io.setExit),
   (p, io) => registerSweep(p, io.out, io.err),
   (p, io) => registerCheck(p, io.out, io.setExit),
+  (p, io) => registerServe(p, io.out),
   (p, io) => registerSnapshot(p, io.out, io.setExit),
   (p, io) => registerBoards(p, io.out, io.err),
   (p, io) => registerLinearMap(p, io.out, io.setExit),

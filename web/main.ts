@@ -1,0 +1,66 @@
+// The page: the model runs here, in the browser (src/index.ts has no Node imports). Pick the QEMU virt preset
+// or drop a DTB, type a command line, tick kernels: each kernel's map, memory lines and reasons update live,
+// and the lines that differ between the first two ticked kernels are shown. URL parameters (ram, smp, cmdline,
+// kernels) set the form, so a link reproduces a view.
+import { predict, PROFILE_NAMES, dmesgLines, type Prediction } from '../src/index.ts';
+import { renderSvg } from '../src/render/svg.ts';
+import { explainPrediction } from '../src/render/explain.ts';
+import { diffPredictions } from '../src/render/diff.ts';
+import { parseSize } from '../src/api/sizes.ts';
+import { formatInputError } from '../src/inputs/errors.ts';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+let dtb: { bytes: Uint8Array; file: string } | undefined;
+
+function params(): void {
+  const q = new URLSearchParams(location.search);
+  if (q.get('ram')) $<HTMLInputElement>('ram').value = q.get('ram')!;
+  if (q.get('smp')) $<HTMLInputElement>('smp').value = q.get('smp')!;
+  if (q.get('cmdline') !== null) $<HTMLInputElement>('cmdline').value = q.get('cmdline')!;
+  const ks = q.get('kernels');
+  if (ks) for (const k of PROFILE_NAMES) $<HTMLInputElement>(`k-${k}`).checked = ks.split(',').includes(k);
+}
+
+function update(): void {
+  const cmdline = $<HTMLInputElement>('cmdline').value;
+  const kernels = PROFILE_NAMES.filter((k) => $<HTMLInputElement>(`k-${k}`).checked);
+  const out = $('results');
+  const preds: Prediction[] = [];
+  const parts: string[] = [];
+  for (const kernel of kernels) {
+    let r;
+    if (dtb) r = predict({ dtb, kernel, cmdline: cmdline || undefined });
+    else {
+      const ram = parseSize($<HTMLInputElement>('ram').value, 'RAM');
+      if (!ram.ok) { out.innerHTML = `<p class="err">${esc(formatInputError(ram.error))}</p>`; return; }
+      r = predict({ machine: { type: 'qemu-virt', ramBytes: ram.value, smp: Number($<HTMLInputElement>('smp').value) || 1 }, kernel, cmdline });
+    }
+    if (!r.ok) { parts.push(`<section class="kernel"><h2>${kernel}</h2><p class="err">${esc(formatInputError(r.error))}</p></section>`); continue; }
+    preds.push(r.value);
+    parts.push(`<section class="kernel" data-kernel="${kernel}"><h2>${kernel}</h2><div class="map">${renderSvg(r.value, { width: 900 })}</div>` +
+      `<pre class="lines">${dmesgLines(r.value.trace).map((l) => esc(l.text)).join('\n')}</pre>` +
+      `<details><summary>why</summary><ul>${explainPrediction(r.value).map((l) => `<li>${esc(l)}</li>`).join('')}</ul></details></section>`);
+  }
+  if (preds.length >= 2) {
+    const d = diffPredictions(preds[0], preds[1]);
+    parts.unshift(`<section id="diff"><h2>${preds[0].profile.name} → ${preds[1].profile.name}: what moved</h2><pre>${d.map((e) => `@@ ${e.kind}\n${e.a.map((t) => `- ${esc(t)}`).join('\n')}\n${e.b.map((t) => `+ ${esc(t)}`).join('\n')}`).join('\n') || '(identical)'}</pre></section>`);
+  }
+  out.innerHTML = parts.join('');
+}
+
+function main(): void {
+  $('kernels').innerHTML = PROFILE_NAMES.map((k) => `<label><input type="checkbox" id="k-${k}" ${k === 'debian-6.1' || k === 'debian-7.2' ? 'checked' : ''}> ${k}</label>`).join(' ');
+  params();
+  for (const id of ['ram', 'smp', 'cmdline']) $(id).addEventListener('input', update);
+  for (const k of PROFILE_NAMES) $(`k-${k}`).addEventListener('change', update);
+  const drop = $('drop');
+  const load = async (f: File) => { dtb = { bytes: new Uint8Array(await f.arrayBuffer()), file: f.name }; $('source').textContent = `DTB: ${f.name}`; update(); };
+  drop.addEventListener('dragover', (e) => e.preventDefault());
+  drop.addEventListener('drop', (e) => { e.preventDefault(); const f = e.dataTransfer?.files[0]; if (f) void load(f); });
+  $<HTMLInputElement>('file').addEventListener('change', (e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void load(f); });
+  $('preset').addEventListener('click', () => { dtb = undefined; $('source').textContent = 'QEMU virt preset'; update(); });
+  update();
+}
+
+main();
