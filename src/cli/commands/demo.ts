@@ -5,6 +5,7 @@ import { InputFailure } from '../../inputs/errors.ts';
 import { PROFILE_NAMES } from '../../kernels/profiles.ts';
 import { renderDmesg } from '../../render/dmesg.ts';
 import { renderText } from '../../render/text.ts';
+import { parseSize } from '../../api/sizes.ts';
 
 export function registerDemo(program: Command, out: (s: string) => void): void {
   program
@@ -14,11 +15,24 @@ export function registerDemo(program: Command, out: (s: string) => void): void {
     .option('--cmdline <string>', 'command line', 'console=ttyAMA0 crashkernel=256M')
     .action((flags: { ram: string; cmdline: string }) => {
       out(`bootmap demo: QEMU virt, ${flags.ram} RAM, 2 CPUs, "${flags.cmdline}"\n`);
-      for (const kernel of PROFILE_NAMES) {
-        const ram = BigInt(parseInt(flags.ram, 10)) << (/g/i.test(flags.ram) ? 30n : 20n);
-        const r = predict({ machine: { type: 'qemu-virt', ramBytes: ram, smp: 2 }, kernel, cmdline: flags.cmdline });
+      const ram = parseSize(flags.ram, '--ram');
+      if (!ram.ok) throw new InputFailure(ram.error);
+      const preds = PROFILE_NAMES.map((kernel) => {
+        const r = predict({ machine: { type: 'qemu-virt', ramBytes: ram.value, smp: 2 }, kernel, cmdline: flags.cmdline });
         if (!r.ok) throw new InputFailure(r.error);
-        out(`\n=== ${kernel} ===\n${renderText(r.value)}--- memory lines (dmesg) ---\n${renderDmesg(r.value.trace)}`);
-      }
+        return r.value;
+      });
+      // Side by side first: where each generation puts things.
+      const hex = (v?: bigint) => (v === undefined ? '-' : '0x' + v.toString(16));
+      const rows: [string, (p: (typeof preds)[number]) => string][] = [
+        ['ZONE_DMA ends', (p) => hex(p.dma?.dmaPhysLimit)],
+        ['CMA', (p) => (p.cma?.ok ? hex(p.cma.base) : p.cma ? 'fails' : '-')],
+        ['crash kernel', (p) => (p.crash?.ok ? hex(p.crash.main!.base) : p.crash ? 'FAILS' : '-')],
+        ['crash low', (p) => hex(p.crash?.low?.base)],
+        ['swiotlb', (p) => hex(p.swiotlb?.base)],
+      ];
+      out(`\n${''.padEnd(16)}${PROFILE_NAMES.map((k) => k.padEnd(14)).join('')}\n`);
+      for (const [name, f] of rows) out(`${name.padEnd(16)}${preds.map((p) => f(p).padEnd(14)).join('')}\n`);
+      for (const p of preds) out(`\n=== ${p.profile.name} ===\n${renderText(p)}--- memory lines (dmesg) ---\n${renderDmesg(p.trace)}`);
     });
 }
