@@ -11,6 +11,7 @@ import { predictEfiBoot } from '../kernels/efi-boot.ts';
 import { parseEfiMemmap } from '../inputs/efi-memmap.ts';
 import { parseIort } from '../inputs/acpi/iort.ts';
 import { ModelPanic } from '../model/context.ts';
+import { MemblockPanic } from '../model/memblock/double-array.ts';
 import type { LayoutConfig } from '../kernels/layout-config.ts';
 import type { KernelProfile } from '../kernels/profile.ts';
 import { builtinProfile, PROFILE_NAMES, profileForImage } from '../kernels/profiles.ts';
@@ -140,6 +141,7 @@ export function predict(o: PredictOptions): Result<Prediction, InputError> {
     return ok(predictBoot({ fdt: fdt.value, dtbAddr, imageAddr, cmdline: o.cmdline, lpa2: cpu?.split(',')[0] === 'max' }, prof.value));
   } catch (e) {
     if (e instanceof InputFailure) return fail(e.error);
+    if (e instanceof MemblockPanic) return fail({ kind: 'machine', code: 'KERNEL_PANIC', file: o.dtb?.file ?? 'the machine', field: 'memblock_double_array', expected: 'a machine this kernel can boot', found: `the kernel would panic: ${e.message}` });
     if (e instanceof ModelPanic) return fail({ kind: 'machine', code: 'KERNEL_PANIC', file: o.dtb?.file ?? 'the machine', field: e.site, expected: 'a machine this kernel can boot', found: `the kernel would panic: ${e.message}` });
     // The machine preset refuses what QEMU's virt machine refuses (more than 8 CPUs with GICv2, unknown CPUs).
     if (e instanceof RangeError && o.machine) return fail({ kind: 'option', code: 'BAD_MACHINE', file: '--machine qemu-virt', expected: 'what QEMU virt accepts (1–8 CPUs; cortex-a57, cortex-a53, cortex-a72 or max)', found: e.message });

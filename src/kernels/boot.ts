@@ -11,6 +11,7 @@ import { earlyInitDtScan, setupMachineFdt } from '../model/fdt-scan.ts';
 import type { ReservedMemResult } from '../model/reserved-mem/index.ts';
 import { memblockEndOfDRAM, memblockPhysMemSize, memblockStartOfDRAM } from '../model/memblock/index.ts';
 import { createMemblock, type Memblock, type MemblockSnapshot } from '../model/memblock/types.ts';
+import { initMemblockRegions } from '../model/memblock/double-array.ts';
 import { armNumaInit } from '../model/numa.ts';
 import { ofDmaGetMaxCpuAddress } from '../model/of-address.ts';
 import { swiotlbInit, swiotlbStateFrom, type SwiotlbResult } from '../model/swiotlb.ts';
@@ -73,9 +74,17 @@ interface BootState {
 
 export function predictBoot(input: BootInput, profile: KernelProfile): Prediction {
   const b = profile.behaviours;
-  const mb = createMemblock({ pageSize: profile.config.pageSize, ...b.memblock });
+  // The region arrays start at their static sizes (EFI and GICv3 ITS are on in every Debian arm64 config).
+  const mb = createMemblock({
+    pageSize: profile.config.pageSize, ...b.memblock,
+    initRegions: initMemblockRegions({ efi: true, gicV3Its: true, nrCpus: profile.config.nrCpus, efiMemoryRegionsX8: b.memblock.efiMemoryRegionsX8 ?? false }),
+  });
   const trace = new TraceRecorder(() => mb);
   const ctx: ModelContext = { mb, trace, msg: b.messages };
+  mb.onDoubleArray = (e) => {
+    if (e.range) trace.record('alloc', 'memblock_double_array', { range: e.range, why: `memblock.${e.type} is full: its array grows from ${e.from} to ${e.to} regions` });
+    if (e.level === 'err') trace.print('memblock_double_array', { fmt: '%s\n', args: [e.line], level: 'err', kind: 'other' });
+  };
   const pred: Prediction = { profile, trace, cmdline: '', final: { memory: mb.memory, reserved: mb.reserved } };
   const cv = cmdlineVariants[profile.generation];
   const pageSize = profile.config.pageSize;

@@ -8,6 +8,7 @@ import { hashTableSizes, nrKernelPagesFromFreeRanges, nrKernelPagesFromZones } f
 import { pagingInitPageTables } from '../model/linear-map/paging-init.ts';
 import { forEachFreeMemRange, memblockAllocTryNid, memblockPhysAlloc, memblockPhysFree, memblockReserveKern } from '../model/memblock/index.ts';
 import { MEMBLOCK_NOMAP, NUMA_NO_NODE } from '../model/memblock/types.ts';
+import { memblockAllowResize } from '../model/memblock/double-array.ts';
 import { percpuFirstChunk } from '../model/percpu.ts';
 import { sparseAllocations } from '../model/sparse.ts';
 import { unflattenRequests } from '../model/unflatten.ts';
@@ -129,6 +130,8 @@ function pagingInit(ctx: ModelContext, profile: KernelProfile, i: EarlyAllocInpu
     memblockPhysFree(ctx.mb, r.freed.base, r.freed.size);
     note(ctx, 'free', 'paging_init', r.freed, 'init_pg_dir is no longer needed once swapper_pg_dir is live');
   }
+  // memblock_allow_resize(): after map_mem() (6.12+), after init_pg_dir is freed (5.10/6.1); both before create_idmap().
+  memblockAllowResize(ctx.mb);
   allocPagesTopDown(ctx, BigInt(r.steps.createIdmap.pages), page, 'early_pgtable_alloc', 'page tables of create_idmap()');
 }
 

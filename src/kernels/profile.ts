@@ -53,7 +53,7 @@ export interface Behaviours {
   /** mm/memblock.c differences (7.2 MEMBLOCK_RSRV_KERN, 5.10/6.1 whole-array merges and nid checks). */
   /** drivers/of/address.c bus rules for the dma-ranges walk. */
   ofBusRules: OfBusRules;
-  memblock: Omit<CreateMemblockOptions, 'pageSize' | 'movableNode'>;
+  memblock: Omit<CreateMemblockOptions, 'pageSize' | 'movableNode' | 'initRegions'> & { efiMemoryRegionsX8?: boolean };
 }
 
 export interface KernelProfile {

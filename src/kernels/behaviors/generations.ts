@@ -49,7 +49,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
         debugZoneLines: true,
         usableRangesInFdtScan: false,
         memoryNodesAnyDepth: true,
-        memblock: { mergeWholeArray: true, legacyNidChecks: true, emptyTypeKeepsDummy: true },
+        memblock: { mergeWholeArray: true, legacyNidChecks: true, emptyTypeKeepsDummy: true, efiMemoryRegionsX8: false },
       };
     case '6.1':
       return {
@@ -63,7 +63,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
         debugZoneLines: false,
         usableRangesInFdtScan: true,
         memoryNodesAnyDepth: false,
-        memblock: { mergeWholeArray: true, legacyNidChecks: true, emptyTypeKeepsDummy: true },
+        memblock: { mergeWholeArray: true, legacyNidChecks: true, emptyTypeKeepsDummy: true, efiMemoryRegionsX8: true },
       };
     case '6.12':
       return {
@@ -77,7 +77,8 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
         debugZoneLines: false,
         usableRangesInFdtScan: true,
         memoryNodesAnyDepth: false,
-        memblock: {},
+        // 6.12+: doubling before memblock_allow_resize() panics.
+        memblock: { efiMemoryRegionsX8: true, resizePanics: true },
       };
     case '7.2':
       return {
@@ -91,7 +92,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
         debugZoneLines: false,
         usableRangesInFdtScan: true,
         memoryNodesAnyDepth: false,
-        memblock: { reserveKernFlag: true },
+        memblock: { reserveKernFlag: true, efiMemoryRegionsX8: true, resizePanics: true },
       };
   }
 }
