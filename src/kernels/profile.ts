@@ -4,6 +4,7 @@ import type { OfBusRules } from '../inputs/fdt/translate.ts';
 import type { ZonelistVariant } from '../model/zones.ts';
 import type { ImageSectionsK } from '../model/memory-summary.ts';
 import type { UnavailableVariant } from '../model/unavailable-ranges.ts';
+import type { CrashSizeVariant } from '../model/kexec/crash-size.ts';
 import type { CmaVariant } from '../model/cma.ts';
 import type { CrashReserveVariant } from '../model/crashkernel.ts';
 import type { NumaVariant } from '../model/numa.ts';
@@ -38,6 +39,8 @@ export interface Behaviours {
   swiotlb: SwiotlbVariant;
   messages: Messages;
   zonelist: ZonelistVariant;
+  /** /sys/kernel/kexec_crash_size (kernel/kexec_core.c, kernel/crash_core.c). */
+  crashSize: CrashSizeVariant;
   /** 5.10 prints per-zone KERN_DEBUG lines after Initmem setup. */
   debugZoneLines: boolean;
   /** 5.10: `linux,usable-memory-range` is applied in arm64_memblock_init (first range only); 6.1+: in the FDT scan (two ranges). */

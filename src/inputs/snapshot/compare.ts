@@ -1,5 +1,6 @@
 // Compares a prediction with what the machine of a snapshot actually did: its crash regions and System RAM
 // (/proc/iomem, /sys/kernel/kexec_crash_size) and its memory lines (dmesg).
+import { kexecCrashSize } from '../../model/kexec/crash-size.ts';
 import type { Prediction } from '../../kernels/boot.ts';
 import { MEMBLOCK_NOMAP } from '../../model/memblock/types.ts';
 import { dmesgLines } from '../../render/dmesg.ts';
@@ -58,10 +59,9 @@ export function compareSnapshotWithPrediction(s: Snapshot, p: Prediction): Snaps
     // crash_get_memory_size(): crashk_res only up to 6.1 (kernel/kexec_core.c); crashk_res + crashk_low_res from
     // the generic reservation on (kernel/crash_core.c, 6.12 and 7.2 print 640 MiB for crashkernel=512M,high).
     const actual = BigInt(size.trim());
-    const main = p.crash?.ok && p.crash.main ? p.crash.main.size : 0n;
-    const low = p.crash?.ok && p.crash.low && p.crash.low !== p.crash.main ? p.crash.low.size : 0n;
-    const pred = low > 0n ? `${main} (crashk_res) or ${main + low} (with crashk_low_res)` : String(main);
-    items.push({ topic: 'crash size (/sys/kernel/kexec_crash_size)', agree: actual === main || actual === main + low, predicted: pred, actual: String(actual) });
+    const low = p.crash?.ok && p.crash.low && p.crash.low !== p.crash.main ? p.crash.low : undefined;
+    const pred = kexecCrashSize({ main: p.crash?.ok ? p.crash.main : undefined, low }, p.profile.behaviours.crashSize);
+    items.push({ topic: 'crash size (/sys/kernel/kexec_crash_size)', agree: actual === pred, predicted: String(pred), actual: String(actual) });
   }
   const dm = snapshotText(s, 'dmesg');
   const kept = dm !== undefined ? memoryDmesgLines(dm) : [];

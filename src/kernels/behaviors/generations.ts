@@ -32,6 +32,8 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
     memstartAlign: 1n << 30n,
     // asm/sparsemem.h SECTION_SIZE_BITS: 30 in 5.10, 27 from 6.1.
     pagesPerSection: gen === '5.10' ? 1n << 18n : 1n << 15n,
+    // 6.12 ("kexec: enable kexec_crash_size to support two crash kernel regions"): the low region counts too.
+    crashSize: { includesLow: gen === '6.12' || gen === '7.2' },
     // 5.10 arm64 pfn_valid() is memblock_is_map_memory(); 6.1+ the generic sparsemem test.
     unavailable: { pfnValid: gen === '5.10' ? 'map-memory' : 'section', pagesPerSection: gen === '5.10' ? 1n << 18n : 1n << 15n, pageblockPages: 512n },
   } as const;
