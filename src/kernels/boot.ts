@@ -91,7 +91,7 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
 
   // setup_machine_fdt(): the blob is reserved and scanned before anything else.
   setupMachineFdt(ctx, input.dtbAddr, input.fdt.header.totalsize);
-  const scan = earlyInitDtScan(ctx, { memoryNodesAnyDepth: b.memoryNodesAnyDepth }, input.fdt, pageSize);
+  const scan = earlyInitDtScan(ctx, { memoryNodesAnyDepth: b.memoryNodesAnyDepth, usableRangesInScan: b.usableRangesInFdtScan && !input.efi }, input.fdt, pageSize);
   // early_init_dt_scan_chosen() copies at most COMMAND_LINE_SIZE (2048 on arm64) bytes, NUL included.
   const cmdline = (input.cmdline ?? scan.chosen.bootargs ?? '').slice(0, COMMAND_LINE_SIZE - 1);
   pred.cmdline = cmdline;
@@ -103,7 +103,8 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
   }, cv.early);
   const lpa2 = !!input.lpa2 && profile.config.vaBits === 52;
   const vaBits = lpa2 ? 52 : Math.min(profile.config.vaBits, 48);
-  const possibleCpus = countCpus(input.fdt);
+  // smp_init_cpus(): CPUs beyond nr_cpu_ids (nr_cpus=, NR_CPUS) are never possible.
+  const possibleCpus = Math.min(countCpus(input.fdt), params.nrCpuIds);
   const st: BootState = {
     ctx, mb, input, profile, params, cmdline, early: earlyAllocatorFor(profile), pred,
     allocInput: {

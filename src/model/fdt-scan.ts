@@ -3,11 +3,13 @@
 import { getProp, propCells, propString, readNumber } from '../inputs/fdt/props.ts';
 import type { Fdt, FdtNode } from '../inputs/fdt/tree.ts';
 import { hex, ModelPanic, note, type ModelContext } from './context.ts';
-import { memblockAdd, memblockMarkHotplug, memblockReserve } from './memblock/index.ts';
+import { memblockAdd, memblockCapMemoryRange, memblockMarkHotplug, memblockReserve } from './memblock/index.ts';
 
 export interface FdtScanVariant {
   /** 5.10 scans device_type=memory nodes at any depth, ignoring status; 6.1+ only available children of /. */
   memoryNodesAnyDepth: boolean;
+  /** 6.1+: early_init_dt_check_for_usable_mem_range() right after the memory nodes (5.10 does it later, in arm64 code). */
+  usableRangesInScan?: boolean;
 }
 
 export interface ChosenFacts {
@@ -95,7 +97,29 @@ export function earlyInitDtScan(ctx: ModelContext, v: FdtScanVariant, fdt: Fdt, 
     if (v.memoryNodesAnyDepth || depth === 0) for (const c of n.children) visit(c, depth + 1);
   };
   visit(root, 0);
+  if (v.usableRangesInScan && chosenNode) checkForUsableMemRange(ctx, chosenNode, ac, sc);
   return { rootAddrCells: ac, rootSizeCells: sc, chosen, memoryFound };
+}
+
+const MAX_USABLE_RANGES = 2;
+
+/**
+ * early_init_dt_check_for_usable_mem_range() (6.1+): a kdump kernel keeps only the first range of
+ * linux,usable-memory-range (memblock_cap_memory_range) and adds the second (the low crash block) back.
+ * The kernel's own check compares the byte length with the cell count: `len % (ac + sc)`.
+ */
+function checkForUsableMemRange(ctx: ModelContext, chosenNode: FdtNode, ac: number, sc: number): void {
+  const p = getProp(chosenNode, 'linux,usable-memory-range');
+  if (!p || p.value.length % (ac + sc)) return;
+  const rgn = pairs(chosenNode, 'linux,usable-memory-range', ac, sc).slice(0, MAX_USABLE_RANGES);
+  if (!rgn.length) return;
+  memblockCapMemoryRange(ctx.mb, rgn[0].base, rgn[0].size);
+  note(ctx, 'cap', 'early_init_dt_check_for_usable_mem_range', rgn[0], 'linux,usable-memory-range: the kdump kernel may only use this range');
+  for (const r of rgn.slice(1)) {
+    if (!r.size) break;
+    memblockAdd(ctx.mb, r.base, r.size);
+    note(ctx, 'add', 'early_init_dt_check_for_usable_mem_range', r, 'the second linux,usable-memory-range (the low crash block)');
+  }
 }
 
 /** Models early_init_dt_add_memory_arch(): page-align inward, then memblock_add(). */

@@ -1,0 +1,130 @@
+// The DTB kexec-tools hands a kdump kernel on arm64 (kexec/arch/arm64/kexec-arm64.c setup_2nd_dtb, kexec/dt-ops.c):
+// the first kernel's /sys/firmware/fdt with /chosen's bootargs replaced, linux,elfcorehdr and
+// linux,usable-memory-range added (high range first, "the low region is always the last one"), the initrd
+// properties set or deleted, and the blob packed by libfdt. Its size decides where the next segment goes, so it
+// is computed the way libfdt edits a blob: property length changes in the structure block, new names appended to
+// the strings block unless already there (suffixes included), NOPs kept.
+import { buildFdt, type FdtBuildNode } from '../../inputs/fdt/writer.ts';
+import { findNode, type Fdt, type FdtNode } from '../../inputs/fdt/tree.ts';
+import type { Range } from './kexec-tools.ts';
+
+export interface KdumpDtbInput {
+  /** The first kernel's DTB (as the boot loader gave it; the kernel's in-place edits do not change its size). */
+  first: Fdt;
+  /** The strings block of that blob, as latin1 text (names are found in it as libfdt's fdt_find_string_() does). */
+  firstStrings: string;
+  bootargs: string;
+  /** Ranges for linux,usable-memory-range, in kexec-tools' order. */
+  usable: readonly Range[];
+  elfcorehdr: Range;
+  initrd?: Range;
+}
+
+const align4 = (n: number): number => (n + 3) & ~3;
+const FDT_PROP_HEADER = 12;
+
+function cells(values: readonly bigint[], n: number): Uint8Array {
+  const out = new Uint8Array(values.length * n * 4);
+  const dv = new DataView(out.buffer);
+  values.forEach((v, i) => {
+    for (let c = 0; c < n; c++) dv.setUint32((i * n + c) * 4, Number((v >> BigInt(32 * (n - 1 - c))) & 0xffffffffn));
+  });
+  return out;
+}
+
+const u32Prop = (node: FdtNode, name: string, dflt: number): number => {
+  const p = node.props.find((x) => x.name === name);
+  return p && p.value.length >= 4 ? new DataView(p.value.buffer, p.value.byteOffset).getUint32(0) : dflt;
+};
+
+/** The packed size libfdt gives the blob after kexec-tools' edits (dtb.size in `kexec -d`). */
+export function kdumpDtbSize(i: KdumpDtbInput): number {
+  const chosen = findNode(i.first, '/chosen');
+  const lens = new Map<string, number>((chosen?.props ?? []).map((p) => [p.name, p.value.length]));
+  let struct = i.first.header.sizeDtStruct;
+  let strings = i.firstStrings;
+  if (!chosen) struct += 4 + align4('chosen'.length + 1) + 4;
+  const setprop = (name: string, len: number): void => {
+    const old = lens.get(name);
+    struct += old === undefined ? FDT_PROP_HEADER + align4(len) : align4(len) - align4(old);
+    if (old === undefined && !strings.includes(`${name}\0`)) strings += `${name}\0`;
+    lens.set(name, len);
+  };
+  const delprop = (name: string): void => {
+    const old = lens.get(name);
+    if (old === undefined) return;
+    struct -= FDT_PROP_HEADER + align4(old);
+    lens.delete(name);
+  };
+  const { ac, sc } = rootCells(i.first);
+  if (i.bootargs) setprop('bootargs', align4(i.bootargs.length + 1)); // dtb_set_property() FDT_TAGALIGNs the value
+  setprop('linux,elfcorehdr', 4 * (ac + sc));
+  setprop('linux,usable-memory-range', 4 * (ac + sc) * i.usable.length);
+  if (i.initrd) {
+    setprop('linux,initrd-start', 8);
+    setprop('linux,initrd-end', 8);
+  } else {
+    delprop('linux,initrd-start');
+    delprop('linux,initrd-end');
+  }
+  const memrsv = 16 * (i.first.memreserve.length + 1);
+  return 40 + memrsv + struct + strings.length;
+}
+
+function rootCells(fdt: Fdt): { ac: number; sc: number } {
+  return { ac: u32Prop(fdt.root, '#address-cells', 1), sc: u32Prop(fdt.root, '#size-cells', 1) };
+}
+
+/** The kdump kernel's DTB: the same tree with kexec-tools' /chosen, padded to kdumpDtbSize() (its memblock reservation). */
+export function buildKdumpDtb(i: KdumpDtbInput): Uint8Array {
+  const { ac, sc } = rootCells(i.first);
+  const text = new TextEncoder();
+  const chosenProps = new Map<string, Uint8Array>();
+  const chosen = findNode(i.first, '/chosen');
+  for (const p of chosen?.props ?? []) chosenProps.set(p.name, p.value);
+  if (i.bootargs) {
+    const v = new Uint8Array(align4(i.bootargs.length + 1));
+    v.set(text.encode(i.bootargs));
+    chosenProps.set('bootargs', v);
+  }
+  chosenProps.set('linux,elfcorehdr', pairCells([i.elfcorehdr], ac, sc));
+  chosenProps.set('linux,usable-memory-range', pairCells(i.usable, ac, sc));
+  if (i.initrd) {
+    chosenProps.set('linux,initrd-start', cells([i.initrd.base], 2));
+    chosenProps.set('linux,initrd-end', cells([i.initrd.base + i.initrd.size], 2));
+  } else {
+    chosenProps.delete('linux,initrd-start');
+    chosenProps.delete('linux,initrd-end');
+  }
+  // kexec-tools writes a fresh kaslr-seed from getrandom(); any non-zero value stands for it.
+  if (chosenProps.has('kaslr-seed')) chosenProps.set('kaslr-seed', cells([0x5eedn], 2));
+  const convert = (n: FdtNode): FdtBuildNode => ({
+    name: n.name,
+    props: n === chosen ? [...chosenProps].map(([name, value]) => ({ name, value })) : n.props.map((p) => ({ name: p.name, value: p.value })),
+    children: n.children.map(convert),
+  });
+  const root = convert(i.first.root);
+  if (!chosen) root.children = [...root.children, { name: 'chosen', props: [...chosenProps].map(([name, value]) => ({ name, value })), children: [] }];
+  const packed = buildFdt(root, { layout: 'dtc', memreserve: i.first.memreserve, bootCpuidPhys: i.first.header.bootCpuidPhys });
+  return buildFdt(root, {
+    layout: 'dtc', memreserve: i.first.memreserve, bootCpuidPhys: i.first.header.bootCpuidPhys,
+    totalsize: Math.max(packed.length, kdumpDtbSize(i)),
+  });
+}
+
+function pairCells(ranges: readonly Range[], ac: number, sc: number): Uint8Array {
+  const out = new Uint8Array(ranges.length * 4 * (ac + sc));
+  ranges.forEach((r, k) => {
+    out.set(cells([r.base], ac), k * 4 * (ac + sc));
+    out.set(cells([r.size], sc), k * 4 * (ac + sc) + 4 * ac);
+  });
+  return out;
+}
+
+/** The strings block of a blob as latin1 text. */
+export function stringsBlock(bytes: Uint8Array, fdt: Fdt): string {
+  const s = bytes.subarray(fdt.header.offDtStrings, fdt.header.offDtStrings + fdt.header.sizeDtStrings);
+  let out = '';
+  for (let k = 0; k < s.length; k += 8192) out += String.fromCharCode(...s.subarray(k, k + 8192));
+  return out;
+}

@@ -1,0 +1,88 @@
+// Replays the recorded kexec-lifecycle guests (conformance/lifecycle/fixtures) through the model: the crash region
+// after every shrink, load and unload (/proc/iomem's "Crash kernel" lines, kexec_crash_size, kexec_crash_loaded),
+// each write's error, every segment kexec-tools placed and the DTB's size, and the kdump kernel's memory lines.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { compareLines, COMPARED_KINDS } from '../../conformance/compare.ts';
+import { extractMemoryLines } from '../../conformance/lines.ts';
+import { runModel } from '../../conformance/lifecycle/replay.ts';
+import { LIFECYCLE_DIR } from '../../conformance/lifecycle/scenario.ts';
+import { type IomemState, readLifecycleRecord } from '../../conformance/lifecycle/transcript.ts';
+import type { CrashState } from '../../src/model/kexec/lifecycle.ts';
+import { dmesgLines } from '../../src/render/dmesg.ts';
+
+const gaps = new Map<string, string>(
+  (JSON.parse(readFileSync('conformance/lifecycle/known-gaps.json', 'utf8')).gaps as { case: string; reason: string }[]).map((g) => [g.case, g.reason]),
+);
+const cases: { id: string; profile: string }[] = [];
+if (existsSync(LIFECYCLE_DIR)) {
+  for (const id of readdirSync(LIFECYCLE_DIR).sort()) {
+    for (const f of readdirSync(join(LIFECYCLE_DIR, id)).sort()) if (f.endsWith('.json')) cases.push({ id, profile: f.slice(0, -5) });
+  }
+}
+
+const hex = (v: bigint): string => v.toString(16);
+function sameState(where: string, model: CrashState, rec: IomemState): void {
+  assert.deepEqual(model.iomem, rec.iomem.filter((l) => / : Crash kernel$/.test(l)), `${where}: /proc/iomem "Crash kernel" lines`);
+  assert.equal(String(model.size), rec.size, `${where}: kexec_crash_size`);
+  assert.equal(model.loaded ? '1' : '0', rec.loaded, `${where}: kexec_crash_loaded`);
+}
+
+const tally = { cases: 0, steps: 0, segments: 0, kdumpLines: 0, kdumpMatched: 0 };
+
+for (const c of cases) {
+  const key = `${c.id}/${c.profile}`;
+  const gap = [...gaps].find(([k]) => k === key || k === `${key}:kdump`);
+  test(`lifecycle ${key}`, () => {
+    const rec = readLifecycleRecord(c.id, c.profile);
+    const t = rec.transcript;
+    const m = runModel(rec);
+    tally.cases++;
+    sameState(`${key} after boot`, m.boot, t.boot);
+    const recSteps = t.steps;
+    const modelSteps = m.steps.filter((s) => s.kind !== 'crash');
+    assert.equal(modelSteps.length, recSteps.length, `${key}: number of recorded steps`);
+    modelSteps.forEach((s, k) => {
+      const r = recSteps[k];
+      const where = `${key} step ${k + 1} (${s.kind})`;
+      assert.equal(s.kind, r.kind, where);
+      tally.steps++;
+      if (s.kind === 'shrink' && r.kind === 'shrink') {
+        assert.equal(s.ret === 0, r.ok, `${where}: write accepted`);
+        if (!r.ok) assert.equal(s.error, r.error, `${where}: the shell's message`);
+      }
+      if (s.kind === 'load' && r.kind === 'load') {
+        assert.equal(s.result.ok, r.rc === 0, `${where}: kexec -p succeeds`);
+        if (s.result.ok) {
+          const got = [...s.result.segments].sort((a, b) => (a.mem < b.mem ? -1 : 1))
+            .map((x) => `${hex(x.mem)}+${hex(x.memsz)}${x.name === 'kernel' ? '' : ` (${hex(x.bufsz)})`}`);
+          const kernelAt = got.findIndex((g) => !g.includes('('));
+          const wantWithBuf = [...r.segments].sort((a, b) => (a.mem < b.mem ? -1 : 1))
+            .map((x, k2) => (k2 === kernelAt ? `${hex(x.mem)}+${hex(x.memsz)}` : `${hex(x.mem)}+${hex(x.memsz)} (${hex(x.bufsz)})`));
+          assert.deepEqual(got, wantWithBuf, `${where}: segments (mem+memsz (bufsz))`);
+          assert.equal(Number(s.dtbBytes), r.dtbSize, `${where}: the DTB's packed size`);
+          tally.segments += got.length;
+        }
+      }
+      sameState(where, s.state, r.after);
+    });
+    const crash = m.steps.find((s) => s.kind === 'crash');
+    if (t.crashed && crash?.kind === 'crash') {
+      assert.ok(crash.kdump, `${key}: the model loads no crash kernel, the guest booted one`);
+      const want = extractMemoryLines(t.kdumpBoot.join('\n')).lines;
+      const got = dmesgLines(crash.kdump.trace);
+      const memory = crash.kdump.profile.behaviours.bootSteps.includes('memInitPrintInfo');
+      const cmp = compareLines(want, got, memory ? [...COMPARED_KINDS, 'memory'] : COMPARED_KINDS);
+      for (const tk of cmp.byKind.values()) { tally.kdumpLines += tk.expected; tally.kdumpMatched += tk.matched; }
+      if (gap) return;
+      assert.ok(cmp.equal, `${key} kdump kernel: first difference at compared line ${cmp.firstDiff?.index}\n  kernel: ${cmp.firstDiff?.expected ?? '(no line)'}\n  model:  ${cmp.firstDiff?.got ?? '(no line)'}`);
+    }
+  });
+}
+
+test('lifecycle agreement', () => {
+  if (!cases.length) return;
+  console.log(`lifecycle: ${tally.cases} runs, ${tally.steps} steps, ${tally.segments} segments; kdump kernel memory lines ${tally.kdumpMatched}/${tally.kdumpLines}`);
+});
