@@ -3,24 +3,26 @@
 // fixtures: the first boot, /proc/iomem and the sysfs files at every step, kexec -d's output, and the kdump kernel's
 // boot after the crash. `npm test` replays them (test/conformance/lifecycle.test.ts) without QEMU.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { dumpDtb, findKernel, QEMU, qemuVersion, sha256 } from '../qemu.ts';
 import { CONSOLE_PREFIX, PROFILES, type Profile, SUITE_OF } from '../scenario.ts';
-import { KDUMP_APPEND_BASE, LIFECYCLE_DIR, type LifecycleFixture, type LifecycleScenario, loadLifecycleScenarios } from './scenario.ts';
+import { KDUMP_APPEND_BASE, LIFECYCLE_DIR, type LifecycleFixture, type LifecycleScenario, loadGridScenarios, loadLifecycleScenarios } from './scenario.ts';
 
 const program = new Command()
   .name('lifecycle')
   .description('Record the kexec-lifecycle fixtures: boot, load a crash kernel, shrink, crash, boot the kdump kernel.')
   .option('--only <ids...>', 'only these scenario ids')
+  .option('--grid', "the survival grid (grid.json) instead of scenarios.json")
   .option('--kernel <profiles...>', `only these profiles (${PROFILES.join(', ')})`)
   .option('--jobs <n>', 'QEMUs at once', '1')
   .option('--timeout <s>', 'seconds a whole run may take', '240')
+  .option('--out <dir>', 'write the fixtures here instead of conformance/lifecycle/fixtures (a determinism re-run)')
   .parse();
-const opt = program.opts<{ only?: string[]; kernel?: string[]; jobs: string; timeout: string }>();
+const opt = program.opts<{ only?: string[]; grid?: boolean; kernel?: string[]; jobs: string; timeout: string; out?: string }>();
 
 const guestCache = (suite: string): string => join(process.env.BOOTMAP_GUESTS ?? join(homedir(), '.cache', 'bootmap-guests'), suite);
 const here = dirname(new URL(import.meta.url).pathname);
@@ -83,10 +85,10 @@ async function record(s: LifecycleScenario, profile: Profile): Promise<void> {
     const dtb = join(work, 'machine.dtb');
     dumpDtb(['-M', `virt,dumpdtb=${dtb}`, ...machine, ...tail]);
     const r = await runQemu(['-M', 'virt', ...machine, ...tail], Number(opt.timeout) * 1000);
-    const dir = join(LIFECYCLE_DIR, s.id);
+    const dir = join(opt.out ?? LIFECYCLE_DIR, s.id);
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${profile}.log.gz`), gzipSync(r.log, { level: 9 }));
-    copyFileSync(dtb, join(dir, `${profile}.dtb`));
+    writeFileSync(join(dir, `${profile}.dtb.gz`), gzipSync(readFileSync(dtb), { level: 9 }));
     const versions = readFileSync(join(guest, 'versions.txt'), 'utf8').trim().split('\n');
     const fx: LifecycleFixture = {
       scenario: s.id,
@@ -114,7 +116,7 @@ async function record(s: LifecycleScenario, profile: Profile): Promise<void> {
 
 async function main(): Promise<void> {
   if (!existsSync('/usr/bin/cpio') && spawnSync('sh', ['-c', 'command -v cpio']).status !== 0) throw new Error('cpio is needed (apt-get install cpio)');
-  const scenarios = loadLifecycleScenarios().filter((s) => !opt.only || opt.only.includes(s.id));
+  const scenarios = (opt.grid ? loadGridScenarios() : loadLifecycleScenarios()).filter((s) => !opt.only || opt.only.includes(s.id));
   const profiles = PROFILES.filter((p) => !opt.kernel || opt.kernel.includes(p));
   const jobs = scenarios.flatMap((s) => profiles.map((p) => () => record(s, p)));
   for (const p of profiles) buildGuest(SUITE_OF[p]);

@@ -46,6 +46,15 @@ export interface LifecycleFixture {
 
 const ACTION = /^(shrink:\d+|load|load-nochecks|unload|crash)$/;
 
+/** The survival grid (grid.json) as scenarios: `grid-<variant>-<size>m`, each "load" then "crash". */
+export function loadGridScenarios(): LifecycleScenario[] {
+  const g = JSON.parse(readFileSync(join(here, 'grid.json'), 'utf8')) as { memory: string; sizesMiB: number[]; variants: { id: string; kdumpAppend: string }[] };
+  return g.variants.flatMap((v) => g.sizesMiB.map((mib) => ({
+    id: `grid-${v.id}-${mib}m`, description: `survival grid: crashkernel=${mib}M, kdump kernel ${v.kdumpAppend || 'as Debian configures it'}`,
+    memory: g.memory, smp: 2, cmdline: `crashkernel=${mib}M`, kdumpAppend: v.kdumpAppend, actions: ['load', 'crash'] as LifecycleAction[],
+  })));
+}
+
 export function loadLifecycleScenarios(): LifecycleScenario[] {
   const raw = JSON.parse(readFileSync(join(here, 'scenarios.json'), 'utf8')) as Record<string, unknown>[];
   return raw.map((o, i) => {

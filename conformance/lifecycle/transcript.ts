@@ -133,5 +133,5 @@ export function readLifecycleRecord(id: string, profile: string): LifecycleRecor
   const dir = join(LIFECYCLE_DIR, id);
   const fixture = JSON.parse(readFileSync(join(dir, `${profile}.json`), 'utf8')) as LifecycleFixture;
   const transcript = parseTranscript(gunzipSync(readFileSync(join(dir, `${profile}.log.gz`))).toString('utf8'));
-  return { fixture, transcript, dtb: new Uint8Array(readFileSync(join(dir, `${profile}.dtb`))), dir };
+  return { fixture, transcript, dtb: new Uint8Array(gunzipSync(readFileSync(join(dir, `${profile}.dtb.gz`)))), dir };
 }

@@ -57,6 +57,10 @@ export interface Prediction {
   crash?: CrashResult;
   swiotlb?: SwiotlbResult;
   final: MemblockSnapshot;
+  /** memblock_free_all()'s figures (pages): what the page allocator starts with. */
+  memory?: { physpages: bigint; totalram: bigint; freeNow: bigint; reserved: bigint; cmaPages: bigint; pageSize: bigint };
+  /** num_possible_cpus(): the DT's CPUs, capped by nr_cpus= (DT boots). */
+  possibleCpus?: number;
 }
 
 interface BootState {
@@ -105,6 +109,7 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
   const vaBits = lpa2 ? 52 : Math.min(profile.config.vaBits, 48);
   // smp_init_cpus(): CPUs beyond nr_cpu_ids (nr_cpus=, NR_CPUS) are never possible.
   const possibleCpus = Math.min(countCpus(input.fdt), params.nrCpuIds);
+  pred.possibleCpus = possibleCpus;
   const st: BootState = {
     ctx, mb, input, profile, params, cmdline, early: earlyAllocatorFor(profile), pred,
     allocInput: {
@@ -190,17 +195,9 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
         }
         break;
       }
-      case 'memInitPrintInfo': {
-        // 5.10/6.1 print `Memory:` right after memblock_free_all(); later generations only after deferred init.
-        const sections = profile.image.sectionsK;
-        if (!sections || !pred.zones) break;
-        const cmaPages = ((pred.cma?.ok ? pred.cma.size : 0n) + (st.rmem?.regions.filter((r) => r.kind === 'cma').reduce((a, r) => a + r.size, 0n) ?? 0n)) / pageSize;
-        memoryLine(ctx, {
-          pageShift: BigInt(pageSize.toString(2).length - 1), pagesPerSection: b.pagesPerSection, deferredStructPageInit: profile.config.deferredStructPageInit,
-          spans: pred.zones, cmaPages, sections,
-        });
+      case 'memInitPrintInfo':
+        pred.memory = memorySummary(st, false);
         break;
-      }
       case 'buildAllZonelists':
         if (pred.zones) buildAllZonelists(ctx, b.zonelist, pred.zones, pageSize, 64n);
         break;
@@ -226,8 +223,23 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
         break;
     }
   }
+  // memblock_free_all(): what the page allocator gets. 6.12+ print `Memory:` only later; the figures are kept.
+  if (!pred.memory) pred.memory = memorySummary(st, true);
   pred.final = { memory: mb.memory, reserved: mb.reserved };
   return pred;
+}
+
+function memorySummary(st: BootState, silent: boolean): Prediction['memory'] {
+  const { profile, pred } = st;
+  const sections = profile.image.sectionsK;
+  if (!sections || !pred.zones) return undefined;
+  const pageSize = profile.config.pageSize;
+  const cmaPages = ((pred.cma?.ok ? pred.cma.size : 0n) + (st.rmem?.regions.filter((r) => r.kind === 'cma').reduce((a, r) => a + r.size, 0n) ?? 0n)) / pageSize;
+  const m = memoryLine(st.ctx, {
+    pageShift: BigInt(pageSize.toString(2).length - 1), pagesPerSection: profile.behaviours.pagesPerSection, deferredStructPageInit: profile.config.deferredStructPageInit,
+    spans: pred.zones, cmaPages, sections, silent,
+  });
+  return { ...m, cmaPages, pageSize };
 }
 
 function dmaLimitsInit(st: BootState): void {

@@ -41,6 +41,10 @@ export interface Behaviours {
   zonelist: ZonelistVariant;
   /** /sys/kernel/kexec_crash_size (kernel/kexec_core.c, kernel/crash_core.c). */
   crashSize: CrashSizeVariant;
+  /** After a crash kernel is loaded: arch_kexec_protect_crashkres() (5.10/6.1) or nothing (6.12+). */
+  kexecProtect: 'segments-invalid' | 'none';
+  /** The least memory outside CMA at memblock_free_all() with which a kdump kernel of this generation reached init (measured). */
+  kdumpSurvival?: { minUnmovable: bigint; source: string };
   /** 5.10 prints per-zone KERN_DEBUG lines after Initmem setup. */
   debugZoneLines: boolean;
   /** 5.10: `linux,usable-memory-range` is applied in arm64_memblock_init (first range only); 6.1+: in the FDT scan (two ranges). */

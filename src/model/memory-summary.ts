@@ -22,6 +22,8 @@ export interface MemorySummaryInput {
   spans: readonly ZoneSpan[];
   cmaPages: bigint;
   sections: ImageSectionsK;
+  /** 6.12+ print the line only after deferred init, from figures the model does not follow: compute, do not print. */
+  silent?: boolean;
 }
 
 export interface MemorySummary {
@@ -75,6 +77,7 @@ export function memoryLine(ctx: ModelContext, i: MemorySummaryInput): MemorySumm
     if (ee > s) freeNow += ee - s;
   }
   const reserved = physpages - totalram - i.cmaPages;
+  if (i.silent) return { physpages, totalram, freeNow, reserved };
   const k = (pages: bigint) => pages << (i.pageShift - 10n);
   const x = i.sections;
   ctx.trace.print('mem_init_print_info', {

@@ -34,6 +34,9 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
     pagesPerSection: gen === '5.10' ? 1n << 18n : 1n << 15n,
     // 6.12 ("kexec: enable kexec_crash_size to support two crash kernel regions"): the low region counts too.
     crashSize: { includesLow: gen === '6.12' || gen === '7.2' },
+    // 6.12 "arm64: kdump : take off the protection on crashkernel memory region" removed arm64's
+    // arch_kexec_protect_crashkres(); 5.10/6.1 clear PTE_VALID on every loaded segment.
+    kexecProtect: gen === '5.10' || gen === '6.1' ? 'segments-invalid' : 'none',
     // 5.10 arm64 pfn_valid() is memblock_is_map_memory(); 6.1+ the generic sparsemem test.
     unavailable: { pfnValid: gen === '5.10' ? 'map-memory' : 'section', pagesPerSection: gen === '5.10' ? 1n << 18n : 1n << 15n, pageblockPages: 512n },
   } as const;

@@ -37,41 +37,59 @@ const u32Prop = (node: FdtNode, name: string, dflt: number): number => {
   return p && p.value.length >= 4 ? new DataView(p.value.buffer, p.value.byteOffset).getUint32(0) : dflt;
 };
 
-/** The packed size libfdt gives the blob after kexec-tools' edits (dtb.size in `kexec -d`). */
-export function kdumpDtbSize(i: KdumpDtbInput): number {
-  const chosen = findNode(i.first, '/chosen');
-  const lens = new Map<string, number>((chosen?.props ?? []).map((p) => [p.name, p.value.length]));
-  let struct = i.first.header.sizeDtStruct;
-  let strings = i.firstStrings;
-  if (!chosen) struct += 4 + align4('chosen'.length + 1) + 4;
-  const setprop = (name: string, len: number): void => {
-    const old = lens.get(name);
-    struct += old === undefined ? FDT_PROP_HEADER + align4(len) : align4(len) - align4(old);
-    if (old === undefined && !strings.includes(`${name}\0`)) strings += `${name}\0`;
-    lens.set(name, len);
-  };
-  const delprop = (name: string): void => {
-    const old = lens.get(name);
-    if (old === undefined) return;
-    struct -= FDT_PROP_HEADER + align4(old);
-    lens.delete(name);
-  };
-  const { ac, sc } = rootCells(i.first);
-  if (i.bootargs) setprop('bootargs', align4(i.bootargs.length + 1)); // dtb_set_property() FDT_TAGALIGNs the value
-  setprop('linux,elfcorehdr', 4 * (ac + sc));
-  setprop('linux,usable-memory-range', 4 * (ac + sc) * i.usable.length);
-  if (i.initrd) {
-    setprop('linux,initrd-start', 8);
-    setprop('linux,initrd-end', 8);
-  } else {
-    delprop('linux,initrd-start');
-    delprop('linux,initrd-end');
+/**
+ * A blob's packed size under libfdt edits of /chosen, without building it: property length changes in the
+ * structure block, names appended to the strings block unless already there (suffixes included), NOPs kept.
+ */
+export class LibfdtSizer {
+  private struct: number;
+  private strings: string;
+  private memrsv: number;
+  private readonly lens: Map<string, number>;
+  constructor(first: Fdt, firstStrings: string) {
+    const chosen = findNode(first, '/chosen');
+    this.lens = new Map((chosen?.props ?? []).map((p) => [p.name, p.value.length]));
+    this.struct = first.header.sizeDtStruct + (chosen ? 0 : 4 + align4('chosen'.length + 1) + 4);
+    this.strings = firstStrings;
+    this.memrsv = first.memreserve.length;
   }
-  const memrsv = 16 * (i.first.memreserve.length + 1);
-  return 40 + memrsv + struct + strings.length;
+  setprop(name: string, len: number): this {
+    const old = this.lens.get(name);
+    this.struct += old === undefined ? FDT_PROP_HEADER + align4(len) : align4(len) - align4(old);
+    if (old === undefined && !this.strings.includes(`${name}\0`)) this.strings += `${name}\0`;
+    this.lens.set(name, len);
+    return this;
+  }
+  delprop(name: string): this {
+    const old = this.lens.get(name);
+    if (old !== undefined) {
+      this.struct -= FDT_PROP_HEADER + align4(old);
+      this.lens.delete(name);
+    }
+    return this;
+  }
+  memreserve(delta: number): this {
+    this.memrsv = Math.max(0, this.memrsv + delta);
+    return this;
+  }
+  /** fdt_pack(): header, reservation map (with its terminator), structure, strings, back to back. */
+  get packed(): number {
+    return 40 + 16 * (this.memrsv + 1) + this.struct + this.strings.length;
+  }
 }
 
-function rootCells(fdt: Fdt): { ac: number; sc: number } {
+/** The packed size libfdt gives the blob after kexec-tools' edits (dtb.size in `kexec -d`). */
+export function kdumpDtbSize(i: KdumpDtbInput): number {
+  const z = new LibfdtSizer(i.first, i.firstStrings);
+  const { ac, sc } = rootCells(i.first);
+  if (i.bootargs) z.setprop('bootargs', align4(i.bootargs.length + 1)); // dtb_set_property() FDT_TAGALIGNs the value
+  z.setprop('linux,elfcorehdr', 4 * (ac + sc)).setprop('linux,usable-memory-range', 4 * (ac + sc) * i.usable.length);
+  if (i.initrd) z.setprop('linux,initrd-start', 8).setprop('linux,initrd-end', 8);
+  else z.delprop('linux,initrd-start').delprop('linux,initrd-end');
+  return z.packed;
+}
+
+export function rootCells(fdt: Fdt): { ac: number; sc: number } {
   return { ac: u32Prop(fdt.root, '#address-cells', 1), sc: u32Prop(fdt.root, '#size-cells', 1) };
 }
 
@@ -127,4 +145,22 @@ export function stringsBlock(bytes: Uint8Array, fdt: Fdt): string {
   let out = '';
   for (let k = 0; k < s.length; k += 8192) out += String.fromCharCode(...s.subarray(k, k + 8192));
   return out;
+}
+
+/**
+ * kexec_file_load's DTB (5.10 arch/arm64 setup_dtb(); 6.1+ drivers/of/kexec.c of_kexec_alloc_and_setup_fdt()),
+ * packed: /chosen gets linux,elfcorehdr, linux,usable-memory-range, bootargs, the initrd, a fresh kaslr-seed and
+ * a 128-byte rng-seed; 6.1+ also add /memreserve/ entries for the initrd and the ELF core header.
+ */
+export function kernelKdumpDtbSize(i: KdumpDtbInput & { memreserveForSegments: boolean }): number {
+  const z = new LibfdtSizer(i.first, i.firstStrings);
+  const { ac, sc } = rootCells(i.first);
+  z.setprop('linux,elfcorehdr', 4 * (ac + sc)).setprop('linux,usable-memory-range', 4 * (ac + sc) * i.usable.length);
+  if (i.bootargs) z.setprop('bootargs', i.bootargs.length + 1);
+  else z.delprop('bootargs');
+  if (i.initrd) z.setprop('linux,initrd-start', 8).setprop('linux,initrd-end', 8);
+  else z.delprop('linux,initrd-start').delprop('linux,initrd-end');
+  z.setprop('kaslr-seed', 8).setprop('rng-seed', 128);
+  if (i.memreserveForSegments) z.memreserve(1 + (i.initrd ? 1 : 0));
+  return z.packed;
 }

@@ -7,8 +7,10 @@ import { formatInputError } from '../../inputs/errors.ts';
 import type { Fdt } from '../../inputs/fdt/tree.ts';
 import type { KernelProfile } from '../../kernels/profile.ts';
 import { type BootInput, type Prediction, predictBoot } from '../../kernels/boot.ts';
+import { ModelPanic } from '../context.ts';
 import { crashIomemLines, type CrashRegions, crashShrinkMemory, kexecCrashSize } from './crash-size.ts';
-import { buildKdumpDtb, kdumpDtbSize, stringsBlock } from './kdump-dtb.ts';
+import { buildKdumpDtb, kdumpDtbSize, kernelKdumpDtbSize, stringsBlock } from './kdump-dtb.ts';
+import { kexecFileLoadCrash, kexecFileUnavailable } from './kexec-file.ts';
 import { type KexecLoadResult, kexecLoadCrash, type KexecToolsBuild, type Range } from './kexec-tools.ts';
 
 export type LifecycleAction = { kind: 'shrink'; bytes: bigint } | { kind: 'load'; nochecks?: boolean } | { kind: 'unload' } | { kind: 'crash' };
@@ -23,9 +25,10 @@ export interface CrashState {
 
 export type LifecycleStep =
   | { kind: 'shrink'; bytes: bigint; ret: 0 | -22 | -2; error?: string; why: string; state: CrashState }
-  | { kind: 'load'; result: KexecLoadResult; dtbBytes: bigint; state: CrashState }
+  /** `hypothetical`: where kexec_file_load would put the segments on a kernel built with it. */
+  | { kind: 'load'; result: KexecLoadResult; dtbBytes: bigint; hypothetical?: KexecLoadResult; state: CrashState }
   | { kind: 'unload'; state: CrashState }
-  | { kind: 'crash'; kdump?: Prediction; why?: string; state: CrashState };
+  | { kind: 'crash'; kdump?: Prediction; panic?: string; why?: string; state: CrashState };
 
 export interface LifecycleInput {
   first: Prediction;
@@ -38,6 +41,10 @@ export interface LifecycleInput {
   kdumpCmdline: string;
   build: KexecToolsBuild;
   cpus: number;
+  /** kexec_load (kexec-tools places the segments; the default) or kexec_file_load (the kernel does). */
+  path?: 'kexec_load' | 'kexec_file_load';
+  /** For kexec_file_load: whether the first kernel has it (CONFIG_KEXEC_FILE; every Debian kernel: no). */
+  kexecFileBuilt?: boolean;
 }
 
 const ERRNO_TEXT: Record<number, string> = { [-22]: 'Invalid argument', [-2]: 'No such file or directory' };
@@ -66,13 +73,18 @@ export function runLifecycle(i: LifecycleInput, actions: readonly LifecycleActio
     } else if (a.kind === 'load') {
       const r = load(i, regions);
       loaded = r.result.ok ? r.result : loaded;
-      steps.push({ kind: 'load', result: r.result, dtbBytes: r.dtbBytes, state: state() });
+      steps.push({ kind: 'load', result: r.result, dtbBytes: r.dtbBytes, ...(r.hypothetical ? { hypothetical: r.hypothetical } : {}), state: state() });
     } else if (a.kind === 'unload') {
       loaded = undefined;
       steps.push({ kind: 'unload', state: state() });
     } else {
       if (!loaded?.ok) { steps.push({ kind: 'crash', why: 'no crash kernel is loaded: the kernel panics and stays down', state: state() }); continue; }
-      steps.push({ kind: 'crash', kdump: predictKdump(i, loaded), state: state() });
+      try {
+        steps.push({ kind: 'crash', kdump: predictKdump(i, loaded), state: state() });
+      } catch (e) {
+        if (!(e instanceof ModelPanic)) throw e;
+        steps.push({ kind: 'crash', panic: `${e.site}: ${e.message}`, why: 'the kdump kernel panics during its early boot', state: state() });
+      }
     }
   }
   return { boot, steps };
@@ -101,8 +113,23 @@ function subtract(r: Range, cut: readonly Range[]): Range[] {
   return out;
 }
 
-function load(i: LifecycleInput, regions: CrashRegions): { result: KexecLoadResult; dtbBytes: bigint } {
+function load(i: LifecycleInput, regions: CrashRegions): { result: KexecLoadResult; dtbBytes: bigint; hypothetical?: KexecLoadResult } {
   const { crash, systemRam, memoryRanges } = ranges(i, regions);
+  if (i.path === 'kexec_file_load') {
+    const main = regions.main ? [regions.main] : [];
+    const usable = [...main, ...(regions.low && i.first.profile.generation !== '5.10' ? [regions.low] : [])];
+    const dtbBytes = BigInt(kernelKdumpDtbSize({
+      first: i.fdt, firstStrings: stringsBlock(i.dtb, i.fdt), bootargs: i.kdumpCmdline, usable, elfcorehdr: { base: 0n, size: 0n },
+      initrd: i.initrdBytes !== undefined ? { base: 0n, size: i.initrdBytes } : undefined, memreserveForSegments: i.first.profile.generation !== '5.10',
+    }));
+    const placed = kexecFileLoadCrash({
+      generation: i.first.profile.generation, crashRanges: main, systemRam, cpus: i.cpus,
+      image: { imageSize: i.crashKernel.imageSize, textOffset: i.crashKernel.textOffset, fileBytes: i.crashKernel.fileBytes },
+      initrdBytes: i.initrdBytes, dtbBytes,
+    });
+    if (placed.ok) placed.usable = usable;
+    return i.kexecFileBuilt ? { result: placed, dtbBytes } : { result: kexecFileUnavailable(), dtbBytes, hypothetical: placed };
+  }
   // The DTB's size depends only on how many ranges it carries, not on where the segments go.
   const dtbInput = {
     first: i.fdt, firstStrings: stringsBlock(i.dtb, i.fdt), bootargs: i.kdumpCmdline, usable: [...crash].reverse(),
