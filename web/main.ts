@@ -1,7 +1,7 @@
-// The page: the model runs here, in the browser (src/index.ts has no Node imports). Pick the QEMU virt preset
+// The page: the model runs here, in the browser (src/index.ts has no Node imports). Pick a QEMU virt preset
 // or drop a DTB, type a command line, tick kernels: each kernel's map, memory lines and reasons update live,
-// and the lines that differ between the first two ticked kernels are shown. URL parameters (ram, smp, cmdline,
-// kernels) set the form, so a link reproduces a view.
+// and the lines that differ between the first two ticked kernels are shown. URL parameters (preset, ram, smp,
+// cmdline, kernels) set the form, so a link reproduces a view.
 import { predict, PROFILE_NAMES, dmesgLines, type Prediction } from '../src/index.ts';
 import { renderSvg } from '../src/render/svg.ts';
 import { explainPrediction } from '../src/render/explain.ts';
@@ -13,8 +13,29 @@ const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 let dtb: { bytes: Uint8Array; file: string } | undefined;
 
+// Machine presets the model can build without a file (src/inputs/machines/qemu-virt.ts); -cpu max implements LPA2.
+const PRESETS: Record<string, { label: string; ram: string; smp: number; cpu?: string }> = {
+  'virt-4g': { label: 'QEMU virt, 4 GiB, 2 CPUs', ram: '4G', smp: 2 },
+  'virt-2g': { label: 'QEMU virt, 2 GiB, 2 CPUs', ram: '2G', smp: 2 },
+  'virt-16g': { label: 'QEMU virt, 16 GiB, 8 CPUs', ram: '16G', smp: 8 },
+  'virt-4g-max': { label: 'QEMU virt, 4 GiB, 4 CPUs, -cpu max (LPA2)', ram: '4G', smp: 4, cpu: 'max' },
+};
+let cpu: string | undefined;
+
+function pickPreset(id: string): void {
+  const p = PRESETS[id];
+  if (!p) return;
+  dtb = undefined;
+  cpu = p.cpu;
+  $<HTMLSelectElement>('preset').value = id;
+  $<HTMLInputElement>('ram').value = p.ram;
+  $<HTMLInputElement>('smp').value = String(p.smp);
+  $('source').textContent = p.label;
+}
+
 function params(): void {
   const q = new URLSearchParams(location.search);
+  if (q.get('preset')) pickPreset(q.get('preset')!);
   if (q.get('ram')) $<HTMLInputElement>('ram').value = q.get('ram')!;
   if (q.get('smp')) $<HTMLInputElement>('smp').value = q.get('smp')!;
   if (q.get('cmdline') !== null) $<HTMLInputElement>('cmdline').value = q.get('cmdline')!;
@@ -34,7 +55,7 @@ function update(): void {
     else {
       const ram = parseSize($<HTMLInputElement>('ram').value, 'RAM');
       if (!ram.ok) { out.innerHTML = `<p class="err">${esc(formatInputError(ram.error))}</p>`; return; }
-      r = predict({ machine: { type: 'qemu-virt', ramBytes: ram.value, smp: Number($<HTMLInputElement>('smp').value) || 1 }, kernel, cmdline });
+      r = predict({ machine: { type: 'qemu-virt', ramBytes: ram.value, smp: Number($<HTMLInputElement>('smp').value) || 1, cpu }, kernel, cmdline });
     }
     if (!r.ok) { parts.push(`<section class="kernel"><h2>${kernel}</h2><p class="err">${esc(formatInputError(r.error))}</p></section>`); continue; }
     preds.push(r.value);
@@ -50,16 +71,18 @@ function update(): void {
 }
 
 function main(): void {
+  $('preset').innerHTML = Object.entries(PRESETS).map(([id, p]) => `<option value="${id}">${esc(p.label)}</option>`).join('') + '<option value="dtb" disabled>a DTB file</option>';
+  pickPreset('virt-4g');
   $('kernels').innerHTML = PROFILE_NAMES.map((k) => `<label><input type="checkbox" id="k-${k}" ${k === 'debian-6.1' || k === 'debian-7.2' ? 'checked' : ''}> ${k}</label>`).join(' ');
   params();
   for (const id of ['ram', 'smp', 'cmdline']) $(id).addEventListener('input', update);
   for (const k of PROFILE_NAMES) $(`k-${k}`).addEventListener('change', update);
   const drop = $('drop');
-  const load = async (f: File) => { dtb = { bytes: new Uint8Array(await f.arrayBuffer()), file: f.name }; $('source').textContent = `DTB: ${f.name}`; update(); };
+  const load = async (f: File) => { dtb = { bytes: new Uint8Array(await f.arrayBuffer()), file: f.name }; $<HTMLSelectElement>('preset').value = 'dtb'; $('source').textContent = `DTB: ${f.name}`; update(); };
   drop.addEventListener('dragover', (e) => e.preventDefault());
   drop.addEventListener('drop', (e) => { e.preventDefault(); const f = e.dataTransfer?.files[0]; if (f) void load(f); });
   $<HTMLInputElement>('file').addEventListener('change', (e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void load(f); });
-  $('preset').addEventListener('click', () => { dtb = undefined; $('source').textContent = 'QEMU virt preset'; update(); });
+  $('preset').addEventListener('change', () => { pickPreset($<HTMLSelectElement>('preset').value); update(); });
   update();
 }
 

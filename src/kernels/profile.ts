@@ -43,6 +43,17 @@ export interface Behaviours {
   crashSize: CrashSizeVariant;
   /** After a crash kernel is loaded: arch_kexec_protect_crashkres() (5.10/6.1) or nothing (6.12+). */
   kexecProtect: 'segments-invalid' | 'none';
+  /** kexec_file_load's placement and DTB (kernel/kexec_file.c, drivers/of/kexec.c) where they differ by generation. */
+  kexecFile: {
+    /** locate_mem_hole_top_down() starts at end - memsz + 1 (6.12+) instead of one byte low (5.10/6.1). */
+    topDownStartExact: boolean;
+    /** prepare_elf_headers() reserves slots for the ranges the crash regions split off (6.1+: 2). */
+    elfcorehdrExtraRanges: number;
+    /** of_kexec_alloc_and_setup_fdt() adds /memreserve/ for the initrd and the ELF core header (6.1+). */
+    memreserveForSegments: boolean;
+    /** linux,usable-memory-range also carries crashk_low_res (6.1+). */
+    usableIncludesLow: boolean;
+  };
   /** The least memory outside CMA at memblock_free_all() with which a kdump kernel of this generation reached init (measured). */
   kdumpSurvival?: { minUnmovable: bigint; source: string };
   /** 5.10 prints per-zone KERN_DEBUG lines after Initmem setup. */

@@ -35,7 +35,7 @@ const tally = { cases: 0, steps: 0, segments: 0, kdumpLines: 0, kdumpMatched: 0 
 for (const c of cases) {
   const key = `${c.id}/${c.profile}`;
   const gap = [...gaps].find(([k]) => k === key || k === `${key}:kdump`);
-  test(`lifecycle ${key}`, () => {
+  test(`lifecycle ${key}`, { todo: gap ? `known gap: ${gap[1]}` : undefined }, () => {
     const rec = readLifecycleRecord(c.id, c.profile);
     const t = rec.transcript;
     const m = runModel(rec);
@@ -55,6 +55,15 @@ for (const c of cases) {
       }
       if (s.kind === 'load' && r.kind === 'load') {
         assert.equal(s.result.ok, r.rc === 0, `${where}: kexec -p succeeds`);
+        if (!s.result.ok) {
+          // What kexec-tools printed must contain the model's lines, in order (among its -d debug lines).
+          let at = 0;
+          for (const line of s.result.printed) {
+            const k = r.output.indexOf(line, at);
+            assert.ok(k >= 0, `${where}: kexec should print "${line}"; it printed:\n  ${r.output.filter((o) => !/^(sym|machine_apply_elf_rel)/.test(o)).slice(-8).join('\n  ')}`);
+            at = k + 1;
+          }
+        }
         if (s.result.ok) {
           const got = [...s.result.segments].sort((a, b) => (a.mem < b.mem ? -1 : 1))
             .map((x) => `${hex(x.mem)}+${hex(x.memsz)}${x.name === 'kernel' ? '' : ` (${hex(x.bufsz)})`}`);
@@ -78,7 +87,6 @@ for (const c of cases) {
       const memory = crash.kdump.profile.behaviours.bootSteps.includes('memInitPrintInfo');
       const cmp = compareLines(want, got, memory ? [...COMPARED_KINDS, 'memory'] : COMPARED_KINDS);
       for (const tk of cmp.byKind.values()) { tally.kdumpLines += tk.expected; tally.kdumpMatched += tk.matched; }
-      if (gap) return;
       assert.ok(cmp.equal, `${key} kdump kernel: first difference at compared line ${cmp.firstDiff?.index}\n  kernel: ${cmp.firstDiff?.expected ?? '(no line)'}\n  model:  ${cmp.firstDiff?.got ?? '(no line)'}`);
     }
   });

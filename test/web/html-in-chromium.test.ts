@@ -1,31 +1,48 @@
-// The HTML report rendered by Debian's Chromium (headless): the map's shapes are in the rendered DOM and the
-// screenshot is not blank. Skipped, with the reason, where /usr/bin/chromium is not installed.
+// The self-contained HTML report (`bootmap predict --format html`) rendered by Debian's Chromium through Playwright:
+// the map's SVG is in the rendered page with one shape per reservation, the crash line is shown, no script or
+// resource errors, and a screenshot of the map, decoded, is not blank and shows the crash region. Skipped, with
+// the reason, where /usr/bin/chromium is not installed (.ci/run installs it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { predict } from '../../src/api/predict.ts';
+import { dmesgLines } from '../../src/render/dmesg.ts';
 import { renderHtml } from '../../src/render/html.ts';
+import { pngStats } from './png-stats.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const flags = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-test('the HTML report renders in Chromium with its map drawn', { skip: existsSync(CHROMIUM) ? false : 'no /usr/bin/chromium (.ci/run installs it)' }, () => {
+test('the HTML report renders in Chromium with its map drawn', { skip: existsSync(CHROMIUM) ? false : 'no /usr/bin/chromium (.ci/run installs it)', timeout: 120000 }, async () => {
   const r = predict({ machine: { type: 'qemu-virt', ramBytes: 4n << 30n, smp: 2 }, kernel: 'debian-6.12', cmdline: 'crashkernel=512M,high' });
   assert.ok(r.ok);
-  const dir = mkdtempSync(join(tmpdir(), 'bootmap-web-'));
-  const page = join(dir, 'map.html');
-  writeFileSync(page, renderHtml(r.value));
-  const common = [...flags, `--user-data-dir=${join(dir, 'ud')}`];
-  const dom = execFileSync(CHROMIUM, [...common, '--dump-dom', `file://${page}`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60000 });
-  assert.ok((dom.match(/<rect class="item"/g) ?? []).length > 5, 'the map shapes are in the rendered DOM');
-  assert.match(dom, /crashkernel reserved: 0x000000011b600000 - 0x000000013b600000 \(512 MB\)/);
-  const png = join(dir, 'map.png');
-  execFileSync(CHROMIUM, [...common, '--window-size=1000,400', `--screenshot=${png}`, `file://${page}`], { stdio: 'ignore', timeout: 60000 });
-  const bytes = readFileSync(png);
-  assert.equal(bytes.readUInt32BE(0), 0x89504e47, 'a PNG');
-  // A blank white 1000×400 page compresses to a few KiB; the drawn map and text take far more.
-  assert.ok(statSync(png).size > 20000, `screenshot of ${statSync(png).size} bytes looks blank`);
+  const html = renderHtml(r.value);
+  const file = join(mkdtempSync(join(tmpdir(), 'bootmap-html-')), 'map.html');
+  writeFileSync(file, html);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
+  const errors: string[] = [];
+  try {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
+    await page.goto(`file://${file}`);
+    const svg = page.locator('svg').first();
+    await svg.waitFor();
+    const items = await page.locator('svg rect.item').count();
+    assert.equal(items, (html.match(/<rect class="item"/g) ?? []).length, 'every reservation of the report is a shape in the rendered page');
+    assert.ok(items > 5);
+    const crash = dmesgLines(r.value.trace).find((l) => l.text.startsWith('crashkernel reserved'))!.text;
+    assert.equal(crash, 'crashkernel reserved: 0x000000011b600000 - 0x000000013b600000 (512 MB)');
+    assert.ok((await page.locator('body').innerText()).includes(crash), 'the crash line is on the page');
+    const shot = pngStats(await svg.screenshot());
+    assert.ok(shot.width > 300 && shot.height > 40, `${shot.width}×${shot.height}`);
+    assert.ok(shot.distinctColours >= 6, `${shot.distinctColours} colours: the map is drawn`);
+    assert.ok(shot.nonWhiteShare > 0.05, `only ${(shot.nonWhiteShare * 100).toFixed(1)} % of the map is not white`);
+    assert.ok(shot.count('#d62728') >= 40, 'the crash kernel is drawn (its legend swatch)');
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
 });

@@ -5,6 +5,7 @@ import { InputFailure } from '../../inputs/errors.ts';
 import { PROFILE_NAMES } from '../../kernels/profiles.ts';
 import { renderDmesg } from '../../render/dmesg.ts';
 import { renderText } from '../../render/text.ts';
+import { predictionJson } from '../../render/json.ts';
 import { parseSize } from '../../api/sizes.ts';
 
 export function registerDemo(program: Command, out: (s: string) => void): void {
@@ -13,8 +14,12 @@ export function registerDemo(program: Command, out: (s: string) => void): void {
     .description('predict a built-in example on all four Debian kernels (no input files needed)')
     .option('--ram <size>', 'RAM', '4G')
     .option('--cmdline <string>', 'command line', 'console=ttyAMA0 crashkernel=256M')
-    .action((flags: { ram: string; cmdline: string }) => {
-      out(`bootmap demo: QEMU virt, ${flags.ram} RAM, 2 CPUs, "${flags.cmdline}"\n`);
+    .option('--json', 'the four predictions as a JSON array (schema bootmap.prediction/1 each)')
+    .addHelpText('after', `
+Examples:
+  bootmap demo
+  bootmap demo --ram 2G --cmdline "crashkernel=512M,high" --json`)
+    .action((flags: { ram: string; cmdline: string; json?: boolean }) => {
       const ram = parseSize(flags.ram, '--ram');
       if (!ram.ok) throw new InputFailure(ram.error);
       const preds = PROFILE_NAMES.map((kernel) => {
@@ -22,6 +27,8 @@ export function registerDemo(program: Command, out: (s: string) => void): void {
         if (!r.ok) throw new InputFailure(r.error);
         return r.value;
       });
+      if (flags.json) return void out(JSON.stringify(preds.map(predictionJson), null, 2) + '\n');
+      out(`bootmap demo: QEMU virt, ${flags.ram} RAM, 2 CPUs, "${flags.cmdline}"\n`);
       // Side by side first: where each generation puts things.
       const hex = (v?: bigint) => (v === undefined ? '-' : '0x' + v.toString(16));
       const rows: [string, (p: (typeof preds)[number]) => string][] = [

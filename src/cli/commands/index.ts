@@ -11,6 +11,8 @@ import { registerSweep } from './sweep.ts';
 import { registerCheck } from './check.ts';
 import { registerServe } from './serve.ts';
 import { registerSnapshot } from './snapshot.ts';
+import { registerKexec } from './kexec.ts';
+import { registerAdvise } from './advise.ts';
 
 export interface CliIo {
   out: (s: string) => void;
@@ -30,4 +32,6 @@ export const commands: ((program: Command, io: CliIo) => void)[] = [
   (p, io) => registerBoards(p, io.out, io.err),
   (p, io) => registerLinearMap(p, io.out, io.setExit),
   (p, io) => registerExplore(p, io.out, io.err),
+  (p, io) => registerAdvise(p, io.out, io.setExit),
+  (p, io) => registerKexec(p, io.out, io.setExit),
 ];

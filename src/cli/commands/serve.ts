@@ -12,6 +12,10 @@ export function registerServe(program: Command, out: (s: string) => void): void 
     .command('serve')
     .description('a local page (127.0.0.1 only): drop a DTB or pick the preset, type a command line, compare kernels live')
     .option('--port <n>', 'port (0: any free one)', '8737')
+    .addHelpText('after', `
+Examples:
+  bootmap serve                 # then open http://127.0.0.1:8737/
+  bootmap serve --port 0        # any free port; the address is printed`)
     .action(async (f: { port: string }) => {
       const port = Number(f.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InputFailure({ kind: 'option', code: 'BAD_PORT', file: '--port', expected: 'a port number', found: f.port });

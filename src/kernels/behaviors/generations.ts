@@ -37,6 +37,14 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
     // 6.12 "arm64: kdump : take off the protection on crashkernel memory region" removed arm64's
     // arch_kexec_protect_crashkres(); 5.10/6.1 clear PTE_VALID on every loaded segment.
     kexecProtect: gen === '5.10' || gen === '6.1' ? 'segments-invalid' : 'none',
+    // "kexec_file: fix incorrect temp_start value in locate_mem_hole_top_down()" (6.12 has it); 6.1 moved the
+    // arm64 DTB code to drivers/of/kexec.c with the /memreserve/ entries and the low range.
+    kexecFile: {
+      topDownStartExact: gen === '6.12' || gen === '7.2',
+      elfcorehdrExtraRanges: gen === '5.10' ? 0 : 2,
+      memreserveForSegments: gen !== '5.10',
+      usableIncludesLow: gen !== '5.10',
+    },
     // 5.10 arm64 pfn_valid() is memblock_is_map_memory(); 6.1+ the generic sparsemem test.
     unavailable: { pfnValid: gen === '5.10' ? 'map-memory' : 'section', pagesPerSection: gen === '5.10' ? 1n << 18n : 1n << 15n, pageblockPages: 512n },
   } as const;

@@ -3,7 +3,7 @@
 // locate_mem_hole_callback, kernel/crash_core.c crash_prepare_elf64_headers). Only crashk_res is a destination,
 // never the low block. Debian builds every generation with KEXEC_FILE=n, so no real run could check this path:
 // kexec -s there ends in "syscall kexec_file_load not available." (kexecFileUnavailable()).
-import type { Generation } from '../../kernels/generation.ts';
+import type { Behaviours } from '../../kernels/profile.ts';
 import type { KexecLoadInput, KexecLoadResult, Range, Segment, SegmentName } from './kexec-tools.ts';
 
 const PAGE = 4096n;
@@ -14,7 +14,7 @@ const alignUp = (v: bigint, a: bigint): bigint => ((v + a - 1n) / a) * a;
 const alignDown = (v: bigint, a: bigint): bigint => (v / a) * a;
 
 export interface KexecFileInput extends Omit<KexecLoadInput, 'build' | 'memoryRanges'> {
-  generation: Generation;
+  rules: Behaviours['kexecFile'];
   /** The kdump DTB the kernel builds (of_kexec_alloc_and_setup_fdt(), then fdt_pack()). */
   dtbBytes: bigint;
 }
@@ -37,7 +37,7 @@ export function kexecFileLoadCrash(i: KexecFileInput): KexecLoadResult {
   const segs: Segment[] = [];
   const overlaps = (a: bigint, sz: bigint): boolean => segs.some((s) => a < s.mem + s.memsz && s.mem < a + sz);
   // 5.10/6.1 compute the top-down start one byte low ("kexec_file: fix incorrect temp_start value in locate_mem_hole_top_down()").
-  const offByOne = i.generation === '5.10' || i.generation === '6.1' ? 0n : 1n;
+  const offByOne = i.rules.topDownStartExact ? 1n : 0n;
   const place = (name: SegmentName, bufsz: bigint, memsz0: bigint, align: bigint, min: bigint, max: bigint, topDown: boolean): bigint | undefined => {
     const memsz = alignUp(memsz0, PAGE);
     if (align < PAGE) align = PAGE;
@@ -64,7 +64,7 @@ export function kexecFileLoadCrash(i: KexecFileInput): KexecLoadResult {
   const kernelMem = place('kernel', i.image.fileBytes, i.image.imageSize + i.image.textOffset, MiB2, 0n, (1n << 64n) - 1n, false);
   if (kernelMem === undefined) return { ok: false, printed: ['kexec_file_load failed: Cannot assign requested address'], why: 'the image does not fit from the first 2 MiB boundary of the crash region' };
   const kernelEnd = kernelMem + i.image.imageSize + i.image.textOffset;
-  const ranges = i.systemRam.length + (i.generation === '5.10' ? 0 : 2);
+  const ranges = i.systemRam.length + i.rules.elfcorehdrExtraRanges;
   const eh = kernelElfcorehdrSize(i.cpus, ranges);
   const ehAt = place('elfcorehdr', eh, eh, KiB64, kernelEnd, (1n << 64n) - 1n, true);
   const initrdAt = i.initrdBytes !== undefined ? place('initrd', i.initrdBytes, i.initrdBytes, PAGE, kernelEnd, alignDown(kernelMem, GiB) + 32n * GiB, false) : 0n;

@@ -5,14 +5,14 @@
 import type { KexecToolsBuild } from './kexec-tools.ts';
 
 export const KEXEC_TOOLS_BUILDS: Readonly<Record<string, KexecToolsBuild>> = {
-  // bullseye 1:2.0.20-2.1: one "Crash kernel" range (crash_reserved_mem was a single struct until 2.0.22)
-  '2.0.20': { version: '2.0.20', purgatory: { bufsz: 0x3460n, memsz: 0x4000n }, maxCrashRanges: 1 },
+  // bullseye 1:2.0.20-2.1: one "Crash kernel" range (crash_reserved_mem was a single range until 2.0.24)
+  '2.0.20': { version: '2.0.20', purgatory: { bufsz: 0x3460n, memsz: 0x4000n }, maxCrashRanges: 1, reserveHint: 'crashkernel=X@Y' },
   // bookworm 1:2.0.25-3+deb12u3
-  '2.0.25': { version: '2.0.25', purgatory: { bufsz: 0x3558n, memsz: 0x4000n }, maxCrashRanges: 2 },
+  '2.0.25': { version: '2.0.25', purgatory: { bufsz: 0x3558n, memsz: 0x4000n }, maxCrashRanges: 2, reserveHint: 'crashkernel=Y@X' },
   // trixie 1:2.0.29-2+b1
-  '2.0.29': { version: '2.0.29', purgatory: { bufsz: 0x3580n, memsz: 0x4000n }, maxCrashRanges: 2 },
+  '2.0.29': { version: '2.0.29', purgatory: { bufsz: 0x3580n, memsz: 0x4000n }, maxCrashRanges: 2, reserveHint: 'crashkernel=Y@X' },
   // sid 1:2.0.32-3+b1
-  '2.0.32': { version: '2.0.32', purgatory: { bufsz: 0x3510n, memsz: 0x4000n }, maxCrashRanges: 2 },
+  '2.0.32': { version: '2.0.32', purgatory: { bufsz: 0x3510n, memsz: 0x4000n }, maxCrashRanges: 2, reserveHint: 'crashkernel=Y@X' },
 };
 
 /** The kexec-tools of the Debian suite whose kernel a profile stands for. */

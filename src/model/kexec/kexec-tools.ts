@@ -22,8 +22,10 @@ export interface KexecToolsBuild {
   version: string;
   /** Bytes of the purgatory's loaded sections, and what it occupies (page-rounded, with .bss). */
   purgatory: { bufsz: bigint; memsz: bigint };
-  /** How many "Crash kernel" ranges it can take (1 before CRASH_MAX_RESERVED_RANGES, 2.0.22). */
+  /** How many "Crash kernel" ranges it can take (1 before CRASH_MAX_RESERVED_RANGES, 2.0.24). */
   maxCrashRanges: number;
+  /** The parameter its "Memory for crashkernel is not reserved" hint names: crashkernel=X@Y up to 2.0.20, Y@X from 2.0.21. */
+  reserveHint: string;
 }
 
 export interface KexecLoadInput {
@@ -121,7 +123,7 @@ export function kexecLoadCrash(i: KexecLoadInput): KexecLoadResult {
   if (crash.length === 0) {
     return {
       ok: false,
-      printed: ['Memory for crashkernel is not reserved', 'Please reserve memory by passing"crashkernel=Y@X" parameter to kernel', 'Then try to loading kdump kernel'],
+      printed: ['Memory for crashkernel is not reserved', `Please reserve memory by passing"${i.build.reserveHint}" parameter to kernel`, 'Then try to loading kdump kernel'],
       why: 'there is no "Crash kernel" range in /proc/iomem (none was reserved, or it was shrunk to 0)',
     };
   }

@@ -117,13 +117,14 @@ function load(i: LifecycleInput, regions: CrashRegions): { result: KexecLoadResu
   const { crash, systemRam, memoryRanges } = ranges(i, regions);
   if (i.path === 'kexec_file_load') {
     const main = regions.main ? [regions.main] : [];
-    const usable = [...main, ...(regions.low && i.first.profile.generation !== '5.10' ? [regions.low] : [])];
+    const rules = i.first.profile.behaviours.kexecFile;
+    const usable = [...main, ...(regions.low && rules.usableIncludesLow ? [regions.low] : [])];
     const dtbBytes = BigInt(kernelKdumpDtbSize({
       first: i.fdt, firstStrings: stringsBlock(i.dtb, i.fdt), bootargs: i.kdumpCmdline, usable, elfcorehdr: { base: 0n, size: 0n },
-      initrd: i.initrdBytes !== undefined ? { base: 0n, size: i.initrdBytes } : undefined, memreserveForSegments: i.first.profile.generation !== '5.10',
+      initrd: i.initrdBytes !== undefined ? { base: 0n, size: i.initrdBytes } : undefined, memreserveForSegments: rules.memreserveForSegments,
     }));
     const placed = kexecFileLoadCrash({
-      generation: i.first.profile.generation, crashRanges: main, systemRam, cpus: i.cpus,
+      rules, crashRanges: main, systemRam, cpus: i.cpus,
       image: { imageSize: i.crashKernel.imageSize, textOffset: i.crashKernel.textOffset, fileBytes: i.crashKernel.fileBytes },
       initrdBytes: i.initrdBytes, dtbBytes,
     });

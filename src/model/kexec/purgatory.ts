@@ -1,7 +1,8 @@
 // kexec-tools' purgatory check (kexec/kexec.c update_purgatory(), purgatory/purgatory.c verify_sha256_digest()):
 // one sha256 over every segment but the purgatory, each fed as its bytes then zeros up to memsz, checked at crash
 // time before the kdump kernel is entered. The in-kernel kexec_file_load path has no purgatory on arm64.
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Segment } from './kexec-tools.ts';
 
 export interface PurgatoryDigest {
@@ -18,7 +19,7 @@ export function purgatoryDigest(segments: readonly Segment[], bytes: { kernel?: 
   const covered = segments.filter((s) => s.name !== 'purgatory');
   const known: Partial<Record<string, Uint8Array>> = { kernel: bytes.kernel, initrd: bytes.initrd };
   const unknown: string[] = [];
-  const all = createHash('sha256');
+  const all = sha256.create();
   const regions = covered.map((s) => {
     const b = known[s.name];
     if (!b || BigInt(b.length) > s.memsz) {
@@ -27,9 +28,9 @@ export function purgatoryDigest(segments: readonly Segment[], bytes: { kernel?: 
           : `${s.name}: its bytes were not given`);
       return { name: s.name, start: s.mem, len: s.memsz };
     }
-    const h = createHash('sha256').update(b).update(new Uint8Array(Number(s.memsz) - b.length));
-    all.update(b).update(new Uint8Array(Number(s.memsz) - b.length));
-    return { name: s.name, start: s.mem, len: s.memsz, sha256: h.digest('hex') };
+    const fill = new Uint8Array(Number(s.memsz) - b.length);
+    all.update(b).update(fill);
+    return { name: s.name, start: s.mem, len: s.memsz, sha256: bytesToHex(sha256.create().update(b).update(fill).digest()) };
   });
-  return { checked: !noChecks, regions, ...(unknown.length ? {} : { digest: all.digest('hex') }), unknown };
+  return { checked: !noChecks, regions, ...(unknown.length ? {} : { digest: bytesToHex(all.digest()) }), unknown };
 }
