@@ -71,8 +71,9 @@ export function loadSeeds(name: TargetName, root: string): Uint8Array[] {
     case 'cmdline':
       return dedupe([...textSeeds(own('cmdline'), true), ...scenarioCmdlines(root).filter((s) => s).map(enc)]);
     case 'predict':
+    case 'kexec':
       return dedupe([
-        ...bin('predict'), ...predictSeeds(),
+        ...bin(name), ...predictSeeds(),
         ...machineDtbs(root).map((m, i) => encodePredictInput({ flags: (i & 3) | (m.cmdline ? 4 : 0) | (i % 7 === 0 ? 8 : 0), dtb: m.dtb, cmdline: m.cmdline })),
       ]);
     case 'iomem':

@@ -1,6 +1,8 @@
 // The fuzz targets: each parser (and the whole predict()) run on one input, ending in a result or a typed InputError; anything thrown is a crash.
 import { gunzipSync, gzipSync } from 'fflate';
 import { predict, resolveKernel } from '../src/api/predict.ts';
+import { kexecPlan } from '../src/api/kexec.ts';
+import { renderKexecJson, renderKexecText } from '../src/render/kexec.ts';
 import { formatInputError, type InputError, type Result } from '../src/inputs/errors.ts';
 import {
   dtRootCells, findNode, ofDeviceIsAvailable, ofMatchBus, ofNAddrCells, ofNSizeCells, ofTranslateAddress, parseFdt, propCells, propString,
@@ -40,7 +42,7 @@ export interface Target {
   run(input: Uint8Array): Outcome;
 }
 
-export const TARGET_NAMES = ['fdt', 'image', 'kconfig', 'cmdline', 'predict', 'iomem', 'acpi', 'efi-memmap', 'snapshot', 'sweep'] as const;
+export const TARGET_NAMES = ['fdt', 'image', 'kconfig', 'cmdline', 'predict', 'iomem', 'acpi', 'efi-memmap', 'snapshot', 'sweep', 'kexec'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Thrown when a target returns something that is neither a result nor a well-formed InputError. */
@@ -223,6 +225,25 @@ function runPredict(bytes: Uint8Array): Outcome {
   return outcome(r);
 }
 
+// ---- the crash region's later life: shrink, load, the kdump DTB and the kdump kernel's boot on a fuzzed machine ----
+
+function runKexec(bytes: Uint8Array): Outcome {
+  const p = decodePredictInput(bytes);
+  const shrinkTo = BigInt((p.flags >> 4) & 15) << 24n; // 0..240 MiB
+  const r = kexecPlan({
+    first: { dtb: { bytes: p.dtb, file: 'fuzz.dtb' }, kernel: PROFILE_NAMES[p.flags & 3], cmdline: p.flags & 4 ? p.cmdline : undefined },
+    crashKernel: PROFILE_NAMES[(p.flags >> 2) & 3],
+    initrd: p.flags & 8 ? { size: BigInt(p.cmdline.length) << 12n } : undefined,
+    shrink: shrinkTo ? [shrinkTo] : [],
+    load: p.flags & 0x100 ? 'kexec_file_load' : 'kexec_load',
+  });
+  if (r.ok) {
+    renderKexecText(r.value);
+    renderKexecJson(r.value);
+  }
+  return outcome(r);
+}
+
 // ---- the later inputs: /proc/iomem, the IORT, the efi=debug memory map, snapshot bundles, sweep lines --------
 
 const TEXT_DICT = ['System RAM', 'reserved', 'Crash kernel', 'Kernel code', ' : ', '-', '0x', 'ffffffffffffffff', '  ', '\n', 'efi:', 'mem00:', '[Conventional|', '|WB|WT|WC|UC]', 'range=', '{"id":', '"machine":', '"ram":"4G"', '"dtb":', '"cmdline":"crashkernel=256M"', '"kind":', 'null', '}'];
@@ -265,4 +286,5 @@ export const TARGETS: Record<TargetName, Target> = {
   'efi-memmap': { name: 'efi-memmap', maxLen: 1 << 18, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 18, TEXT_DICT), run: runEfiMemmap },
   snapshot: { name: 'snapshot', maxLen: 1 << 21, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 21, TEXT_DICT), run: runSnapshot },
   sweep: { name: 'sweep', maxLen: 1 << 12, mutate: (rng, b, o) => mutateText(rng, b, o, 1 << 12, TEXT_DICT), run: runSweep },
+  kexec: { name: 'kexec', maxLen: 1 << 20, mutate: (rng, b, o) => mutatePredict(rng, b, o, 1 << 20), run: runKexec },
 };

@@ -1,4 +1,4 @@
-// npm run fuzz -- [--minutes N] [--seed S] [--parser NAME] [--runs N] [--budget MS] [--no-coverage] [--no-save]: mutation fuzzing of every parser and of predict().
+// npm run fuzz -- [--minutes N] [--seed S] [--parser NAME] [--runs N] [--budget MS] [--no-coverage] [--no-save] [--replay FILE...]: mutation fuzzing of every parser and of predict().
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { fuzzTarget, type TargetReport } from '../fuzz/driver.ts';
@@ -14,8 +14,30 @@ const cmd = new Command('fuzz')
   .option('--hard <ms>', 'an input still running after this long is killed and saved as a hang', '10000')
   .option('--no-coverage', 'plain mutation fuzzing (no V8 block coverage feedback)')
   .option('--no-save', 'do not write findings to fuzz/regressions/')
+  .option('--replay <files...>', 'run these saved inputs (fuzz/regressions/<target>/*) through --parser in this process and print each outcome, with the stack of a crash')
   .parse();
-const f = cmd.opts<{ minutes?: string; runs?: string; seed: string; parser: string; budget: string; hard: string; coverage: boolean; save: boolean }>();
+const f = cmd.opts<{ minutes?: string; runs?: string; seed: string; parser: string; budget: string; hard: string; coverage: boolean; save: boolean; replay?: string[] }>();
+
+if (f.replay) {
+  // One target: named by --parser, or by the regressions folder the file sits in.
+  const { readFileSync } = await import('node:fs');
+  const { basename, dirname } = await import('node:path');
+  const { TARGETS } = await import('../fuzz/targets.ts');
+  let failed = 0;
+  for (const file of f.replay) {
+    const name = (f.parser.includes(',') ? basename(dirname(resolve(file))) : f.parser) as TargetName;
+    if (!(TARGET_NAMES as readonly string[]).includes(name)) cmd.error(`${file}: give --parser (the folder '${name}' names no target)`);
+    const t0 = performance.now();
+    try {
+      const outcome = TARGETS[name].run(new Uint8Array(readFileSync(file)));
+      process.stdout.write(`${file}: ${name}: ${outcome} in ${(performance.now() - t0).toFixed(1)} ms\n`);
+    } catch (e) {
+      failed++;
+      process.stdout.write(`${file}: ${name}: CRASH in ${(performance.now() - t0).toFixed(1)} ms\n${(e as Error).stack}\n`);
+    }
+  }
+  process.exit(failed ? 1 : 0);
+}
 
 const targets = f.parser.split(',').map((s) => s.trim()).filter(Boolean);
 for (const t of targets) if (!(TARGET_NAMES as readonly string[]).includes(t)) cmd.error(`unknown parser '${t}' (expected one of ${TARGET_NAMES.join(', ')})`);

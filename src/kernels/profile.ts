@@ -54,8 +54,17 @@ export interface Behaviours {
     /** linux,usable-memory-range also carries crashk_low_res (6.1+). */
     usableIncludesLow: boolean;
   };
-  /** The least memory outside CMA at memblock_free_all() with which a kdump kernel of this generation reached init (measured). */
-  kdumpSurvival?: { minUnmovable: bigint; source: string };
+  /**
+   * Survival of a kdump kernel of this generation, measured on the lifecycle grid (conformance/lifecycle/grid.json):
+   * the memory outside CMA at memblock_free_all() of the smallest cell that reached init, and of the largest that
+   * died for want of memory. The verdict needs at least `lived`; between the two nothing was measured.
+   */
+  kdumpSurvival?: { lived: bigint; died: bigint };
+  /**
+   * 6.12+ print `Memory:` after deferred init and the first initcalls, not at memblock_free_all(): what the
+   * kernel took from the page allocator in between (KiB, measured on the lifecycle guests with nr_cpus=1).
+   */
+  memoryLineLateAllocK?: bigint;
   /** 5.10 prints per-zone KERN_DEBUG lines after Initmem setup. */
   debugZoneLines: boolean;
   /** 5.10: `linux,usable-memory-range` is applied in arm64_memblock_init (first range only); 6.1+: in the FDT scan (two ranges). */

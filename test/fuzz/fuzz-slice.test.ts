@@ -11,7 +11,7 @@ import { TARGET_NAMES, TARGETS, type TargetName } from '../../fuzz/targets.ts';
 const ROOT = resolve(import.meta.dirname, '../..');
 const SEED = 20240601;
 /** Inputs per target: a few seconds in all. */
-const RUNS: Record<TargetName, number> = { fdt: 1500, image: 1500, kconfig: 1500, cmdline: 1500, predict: 150, iomem: 1500, acpi: 1500, 'efi-memmap': 800, snapshot: 60, sweep: 300 };
+const RUNS: Record<TargetName, number> = { fdt: 1500, image: 1500, kconfig: 1500, cmdline: 1500, predict: 150, iomem: 1500, acpi: 1500, 'efi-memmap': 800, snapshot: 60, sweep: 300, kexec: 100 };
 /** A slice input may take this long (ms) before it counts as a hang; generous, the CI machine is shared. */
 const BUDGET_MS = 2000;
 

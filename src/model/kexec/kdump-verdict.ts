@@ -1,21 +1,30 @@
 // Will the kdump kernel live? From its predicted boot inside the crash region: whether it was loaded at all,
 // whether its early boot panics, and how much memory the page allocator gets at memblock_free_all() for what is
-// not movable (CMA pages serve only movable allocations) against the least the generation was seen to need
-// (behaviours.kdumpSurvival, measured on the lifecycle grid: conformance/lifecycle/grid.json).
+// not movable — CMA pages serve only movable allocations, and the kdump kernels on the grid died of exactly that
+// ("System is deadlocked on memory", "bio: can't create integrity buf pool") — against what the generation was
+// measured to need (behaviours.kdumpSurvival, from conformance/lifecycle/grid.json).
 import type { Prediction } from '../../kernels/boot.ts';
 import type { KexecLoadResult } from './kexec-tools.ts';
 
 export interface KdumpVerdict {
-  /** undefined: the generation has no measured threshold. */
+  /** undefined: the generation has no measured threshold, or its memory figures are not modelled. */
   lives?: boolean;
-  /** Pages handed to the page allocator at memblock_free_all(), in bytes (what `Memory: …K available` starts from). */
+  /** The kdump kernel's `Memory: …K available` figure, in bytes, as predicted. */
   availableBytes?: number;
-  /** Of those, what is not CMA (the kernel's own unmovable allocations must come from here). */
+  /** Pages the page allocator gets at memblock_free_all() (CMA comes later and serves only movable pages), in bytes: what the verdict weighs. */
   unmovableBytes?: number;
   reasons: string[];
 }
 
 const mib = (b: bigint | number): string => `${(Number(b) / 1048576).toFixed(1)} MiB`;
+
+/** The `Memory:` line's available figure: printed at memblock_free_all() (5.10/6.1) or later, less what init took. */
+export function predictedAvailable(p: Prediction): bigint | undefined {
+  const m = p.memory;
+  if (!m) return undefined;
+  if (p.profile.behaviours.bootSteps.includes('memInitPrintInfo')) return m.freeNow * m.pageSize;
+  return m.totalram * m.pageSize - (p.profile.behaviours.memoryLineLateAllocK ?? 0n) * 1024n;
+}
 
 export function kdumpVerdict(load: KexecLoadResult | undefined, kdump: Prediction | undefined, panic?: string): KdumpVerdict {
   if (!load) return { lives: false, reasons: ['no crash kernel is loaded'] };
@@ -24,18 +33,22 @@ export function kdumpVerdict(load: KexecLoadResult | undefined, kdump: Predictio
   if (!kdump) return { lives: false, reasons: ['the kdump kernel was not predicted'] };
   const m = kdump.memory;
   if (!m) return { reasons: ['the kdump kernel\'s memory figures are not modelled for this kernel'] };
-  const available = m.totalram * m.pageSize;
+  // CMA pages stay reserved until cma_init_reserved_areas() (a core_initcall): totalram at memblock_free_all()
+  // is already what is left outside CMA, and what unmovable allocations can ever use.
   const cma = m.cmaPages * m.pageSize;
-  const unmovable = available - cma;
+  const unmovable = m.totalram * m.pageSize;
+  const available = predictedAvailable(kdump);
+  const base = { availableBytes: available === undefined ? undefined : Number(available), unmovableBytes: Number(unmovable) };
   const need = kdump.profile.behaviours.kdumpSurvival;
-  const base = { availableBytes: Number(available), unmovableBytes: Number(unmovable) };
   if (!need) return { ...base, reasons: ['no survival threshold was measured for this generation'] };
-  const reasons: string[] = [];
-  if (unmovable < need.minUnmovable) {
-    const cmaHint = cma > 0n ? `; its ${mib(cma)} CMA area takes that much from it: add cma=0 to its command line, or` : ';';
-    reasons.push(`the kdump kernel would have ${mib(unmovable)} outside CMA after memblock_free_all(), below the ${mib(need.minUnmovable)} ${kdump.profile.name} kernels were seen to need to reach init${cmaHint} reserve at least ${mib(need.minUnmovable - unmovable)} more`);
-  } else {
-    reasons.push(`the kdump kernel would have ${mib(unmovable)} outside CMA after memblock_free_all(), ${mib(unmovable - need.minUnmovable)} above the ${mib(need.minUnmovable)} ${kdump.profile.name} kernels were seen to need`);
+  const who = `${kdump.profile.name} kdump kernels`;
+  const cmaNote = cma > 0n ? ` (its ${mib(cma)} CMA area does not count: add cma=0 to the kdump command line to give it back)` : '';
+  if (unmovable >= need.lived) {
+    return { ...base, lives: true, reasons: [`${mib(unmovable)} outside CMA at memblock_free_all(); ${who} reached init with ${mib(need.lived)}${cmaNote}`] };
   }
-  return { ...base, lives: unmovable >= need.minUnmovable, reasons };
+  const band = unmovable > need.died ? `, between the ${mib(need.died)} seen to die and the ${mib(need.lived)} seen to live: not measured, taken as dying` : '';
+  return {
+    ...base, lives: false,
+    reasons: [`only ${mib(unmovable)} outside CMA at memblock_free_all(); ${who} need ${mib(need.lived)} to reach init${band}${cmaNote}; reserve ${mib(need.lived - unmovable)} more`],
+  };
 }
