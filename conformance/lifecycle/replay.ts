@@ -29,7 +29,9 @@ export function runModel(rec: LifecycleRecord): ModelRun {
   // QEMU's -kernel boot: the Image at RAM + 2 MiB, the DTB at the first 2 MiB boundary after the initrd.
   const end = findNode(fdt.value, '/chosen')?.props.find((p) => p.name === 'linux,initrd-end');
   if (!end) throw new Error('the recorded DTB has no linux,initrd-end');
-  const initrdEnd = new DataView(end.value.buffer, end.value.byteOffset).getBigUint64(0);
+  // QEMU writes the initrd bounds as one or two cells, as the property's length says.
+  const dv = new DataView(end.value.buffer, end.value.byteOffset, end.value.byteLength);
+  const initrdEnd = end.value.byteLength >= 8 ? dv.getBigUint64(0) : BigInt(dv.getUint32(0));
   const dtbAddr = (initrdEnd + MiB2 - 1n) & ~(MiB2 - 1n);
   const p = predict({ dtb: { bytes: rec.dtb, file: 'machine.dtb' }, kernel: rec.fixture.profile, loader: { type: 'at', imageAddr: QEMU_VIRT_IMAGE, dtbAddr }, cmdline: rec.fixture.cmdline });
   if (!p.ok) throw new Error(`first boot: ${formatInputError(p.error)}`);

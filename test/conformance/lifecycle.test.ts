@@ -40,6 +40,11 @@ for (const c of cases) {
     const t = rec.transcript;
     const m = runModel(rec);
     tally.cases++;
+    // The first kernel booted with the guest's initrd: its memory lines too.
+    const firstWant = extractMemoryLines(t.firstBoot.join('\n')).lines;
+    const firstMemory = m.first.profile.behaviours.bootSteps.includes('memInitPrintInfo');
+    const first = compareLines(firstWant, dmesgLines(m.first.trace), firstMemory ? [...COMPARED_KINDS, 'memory'] : COMPARED_KINDS);
+    assert.ok(first.equal, `${key} first kernel: first difference at compared line ${first.firstDiff?.index}\n  kernel: ${first.firstDiff?.expected ?? '(no line)'}\n  model:  ${first.firstDiff?.got ?? '(no line)'}`);
     sameState(`${key} after boot`, m.boot, t.boot);
     const recSteps = t.steps;
     const modelSteps = m.steps.filter((s) => s.kind !== 'crash');
