@@ -6,13 +6,15 @@ import { formatInputError } from '../../src/inputs/errors.ts';
 import { findNode } from '../../src/inputs/fdt/tree.ts';
 import type { Prediction } from '../../src/kernels/boot.ts';
 import { KEXEC_TOOLS_BUILDS, KEXEC_TOOLS_OF_PROFILE } from '../../src/model/kexec/kexec-tools-builds.ts';
-import { type LifecycleAction, type LifecycleStep, runLifecycle, type CrashState } from '../../src/model/kexec/lifecycle.ts';
+import { type LifecycleAction, type LifecycleInput, type LifecycleStep, runLifecycle, type CrashState } from '../../src/model/kexec/lifecycle.ts';
+import { QEMU_CPU_PA_BITS } from '../../src/model/kaslr.ts';
 import type { LifecycleRecord } from './transcript.ts';
 
 const MiB2 = 2n << 20n;
 const QEMU_VIRT_IMAGE = 0x40200000n;
 
 export interface ModelRun {
+  input: LifecycleInput;
   first: Prediction;
   boot: CrashState;
   steps: LifecycleStep[];
@@ -33,16 +35,18 @@ export function runModel(rec: LifecycleRecord): ModelRun {
   const dv = new DataView(end.value.buffer, end.value.byteOffset, end.value.byteLength);
   const initrdEnd = end.value.byteLength >= 8 ? dv.getBigUint64(0) : BigInt(dv.getUint32(0));
   const dtbAddr = (initrdEnd + MiB2 - 1n) & ~(MiB2 - 1n);
-  const p = predict({ dtb: { bytes: rec.dtb, file: 'machine.dtb' }, kernel: rec.fixture.profile, loader: { type: 'at', imageAddr: QEMU_VIRT_IMAGE, dtbAddr }, cmdline: rec.fixture.cmdline });
+  const cpu = rec.fixture.argv[rec.fixture.argv.indexOf('-cpu') + 1];
+  const p = predict({ dtb: { bytes: rec.dtb, file: 'machine.dtb' }, kernel: rec.fixture.profile, loader: { type: 'at', imageAddr: QEMU_VIRT_IMAGE, dtbAddr }, cmdline: rec.fixture.cmdline, cpu });
   if (!p.ok) throw new Error(`first boot: ${formatInputError(p.error)}`);
   const first = p.value;
   const image = first.profile.image;
   const smp = Number(rec.fixture.argv[rec.fixture.argv.indexOf('-smp') + 1]);
-  const r = runLifecycle({
+  const input = {
     first, dtb: rec.dtb, fdt: fdt.value,
     crashKernel: { profile: first.profile, imageSize: image.imageSize, textOffset: image.textOffset, fileBytes: 0n },
     initrdBytes: BigInt(rec.fixture.kdumpInitrdBytes), kdumpCmdline: rec.fixture.kdumpCmdline,
-    build: KEXEC_TOOLS_BUILDS[KEXEC_TOOLS_OF_PROFILE[rec.fixture.profile]], cpus: smp,
-  }, toActions(rec.fixture.actions));
-  return { first, ...r };
+    build: KEXEC_TOOLS_BUILDS[KEXEC_TOOLS_OF_PROFILE[rec.fixture.profile]], cpus: smp, paRangeBits: QEMU_CPU_PA_BITS[cpu],
+  };
+  const r = runLifecycle(input, toActions(rec.fixture.actions));
+  return { first, ...r, input };
 }

@@ -20,9 +20,10 @@ const program = new Command()
   .option('--kernel <profiles...>', `only these profiles (${PROFILES.join(', ')})`)
   .option('--jobs <n>', 'QEMUs at once', '1')
   .option('--timeout <s>', 'seconds a whole run may take', '240')
+  .option('--kdump-extra <args>', 'append to the kdump command line (calibration runs with --out, e.g. memblock=debug)')
   .option('--out <dir>', 'write the fixtures here instead of conformance/lifecycle/fixtures (a determinism re-run)')
   .parse();
-const opt = program.opts<{ only?: string[]; grid?: boolean; kernel?: string[]; jobs: string; timeout: string; out?: string }>();
+const opt = program.opts<{ only?: string[]; grid?: boolean; kernel?: string[]; jobs: string; timeout: string; out?: string; kdumpExtra?: string }>();
 
 const guestCache = (suite: string): string => join(process.env.BOOTMAP_GUESTS ?? join(homedir(), '.cache', 'bootmap-guests'), suite);
 const here = dirname(new URL(import.meta.url).pathname);
@@ -72,7 +73,7 @@ async function record(s: LifecycleScenario, profile: Profile): Promise<void> {
   const guest = buildGuest(suite);
   const work = mkdtempSync(join(tmpdir(), 'bootmap-lc-'));
   try {
-    const kdumpAppend = [KDUMP_APPEND_BASE, s.kdumpAppend].filter(Boolean).join(' ');
+    const kdumpAppend = [KDUMP_APPEND_BASE, s.kdumpAppend, opt.kdumpExtra].filter(Boolean).join(' ');
     const scenarioSh = `ACTIONS="${s.actions.join(' ')}"\nKDUMP_APPEND="${kdumpAppend}"\n`;
     const initrd = makeInitrd(guest, work, {
       scenario: scenarioSh,

@@ -12,6 +12,7 @@ import { kexecProtection, type Protection } from '../model/kexec/protection.ts';
 import { purgatoryDigest, type PurgatoryDigest } from '../model/kexec/purgatory.ts';
 import { kdumpVerdict, type KdumpVerdict } from '../model/kexec/kdump-verdict.ts';
 import { predict, type PredictOptions, resolveKernel } from './predict.ts';
+import { QEMU_CPU_PA_BITS } from '../model/kaslr.ts';
 
 export type LoadPath = 'kexec_load' | 'kexec_file_load';
 
@@ -71,10 +72,12 @@ export function kexecPlan(o: KexecOptions): Result<KexecReport, InputError> {
   const kexecTools = KEXEC_TOOLS_OF_PROFILE[p.value.profile.name] ?? '2.0.32';
   const crashCmdline = o.crashCmdline ?? debianKdumpCmdline(p.value.cmdline);
   const cpus = countCpus(p.value);
+  const cpuModel = (o.first.cpu ?? o.first.machine?.cpu)?.split(',')[0];
   const actions: LifecycleAction[] = [...(o.shrink ?? []).map((bytes) => ({ kind: 'shrink' as const, bytes })), { kind: 'load', nochecks: o.noChecks }, { kind: 'crash' }];
   const input = {
     first: p.value, dtb: first.dtb.bytes, fdt: fdt.value, crashKernel: crash.value, initrdBytes: o.initrd?.size,
     kdumpCmdline: crashCmdline, build: KEXEC_TOOLS_BUILDS[kexecTools], cpus,
+    paRangeBits: cpuModel ? QEMU_CPU_PA_BITS[cpuModel] : undefined,
     path: load,
   };
   const r = runLifecycle(input, actions);

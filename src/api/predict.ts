@@ -11,6 +11,7 @@ import { predictEfiBoot } from '../kernels/efi-boot.ts';
 import { parseEfiMemmap } from '../inputs/efi-memmap.ts';
 import { parseIort } from '../inputs/acpi/iort.ts';
 import { ModelPanic } from '../model/context.ts';
+import { QEMU_CPU_PA_BITS } from '../model/kaslr.ts';
 import { MemblockPanic } from '../model/memblock/double-array.ts';
 import type { LayoutConfig } from '../kernels/layout-config.ts';
 import type { KernelProfile } from '../kernels/profile.ts';
@@ -138,7 +139,8 @@ export function predict(o: PredictOptions): Result<Prediction, InputError> {
       ({ imageAddr, dtbAddr } = qemuVirtPlacement(ram));
     }
     const cpu = o.machine?.cpu ?? o.cpu;
-    return ok(predictBoot({ fdt: fdt.value, dtbAddr, imageAddr, cmdline: o.cmdline, lpa2: cpu?.split(',')[0] === 'max' }, prof.value));
+    const model = cpu?.split(',')[0];
+    return ok(predictBoot({ fdt: fdt.value, dtbAddr, imageAddr, cmdline: o.cmdline, lpa2: model === 'max', paRangeBits: model ? QEMU_CPU_PA_BITS[model] : undefined }, prof.value));
   } catch (e) {
     if (e instanceof InputFailure) return fail(e.error);
     if (e instanceof MemblockPanic) return fail({ kind: 'machine', code: 'KERNEL_PANIC', file: o.dtb?.file ?? 'the machine', field: 'memblock_double_array', expected: 'a machine this kernel can boot', found: `the kernel would panic: ${e.message}` });

@@ -17,6 +17,7 @@ import { ofDmaGetMaxCpuAddress } from '../model/of-address.ts';
 import { swiotlbInit, swiotlbStateFrom, type SwiotlbResult } from '../model/swiotlb.ts';
 import { buildAllZonelists, printZones, type ZoneSpan } from '../model/zones.ts';
 import { memoryLine } from '../model/memory-summary.ts';
+import { linearKaslrOffset } from '../model/kaslr.ts';
 import { printUnavailableRanges } from '../model/unavailable-ranges.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { BootTrace } from '../trace/events.ts';
@@ -43,6 +44,8 @@ export interface BootInput {
   cmdline?: string;
   /** CPU implements LPA2 (QEMU -cpu max): 52-bit VA/PA on kernels built for it. */
   lpa2?: boolean;
+  /** The CPU's PARange in bits (KASLR's linear-map range on 6.1–6.12); unknown: no linear randomisation modelled. */
+  paRangeBits?: number;
   /** The ACPI IORT's limit (inclusive); PHYS_ADDR_MAX on DT boots. */
   acpiDmaMax?: bigint;
 }
@@ -142,7 +145,11 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
           pageSize,
           usableRangeHere: b.usableRangesInFdtScan ? undefined : scan.chosen.usableMemoryRange[0],
         });
-        st.allocInput.memstartAddr = r.memstartAddr;
+        // KASLR moves the linear map (virtually) by whole GiB: the page tables of the linear map and the vmemmap follow.
+        st.allocInput.memstartAddr = r.memstartAddr - linearKaslrOffset(b.kaslrLinear, {
+          seed: scan.chosen.kaslrSeed, nokaslr: params.nokaslr, linearRegionSize: r.linearRegionSize,
+          dramSpan: memblockEndOfDRAM(mb) - memblockStartOfDRAM(mb), paRangeBits: input.paRangeBits, align: b.memstartAlign,
+        });
         st.rmem = st.early.reservedMem(ctx, st.allocInput, params, { addrCells: scan.rootAddrCells, sizeCells: scan.rootSizeCells, elfcorehdr: scan.chosen.elfcorehdr });
         break;
       }

@@ -12,6 +12,7 @@ import type { SwiotlbVariant } from '../model/swiotlb.ts';
 import type { DmaLimitInput, DmaLimits } from './behaviors/dma-limits.ts';
 import type { Generation, KernelVersion } from './generation.ts';
 import type { LayoutConfig } from './layout-config.ts';
+import type { KaslrLinearVariant } from '../model/kaslr.ts';
 import type { Messages } from './messages.ts';
 
 export interface ImageFacts {
@@ -43,6 +44,8 @@ export interface Behaviours {
   crashSize: CrashSizeVariant;
   /** After a crash kernel is loaded: arch_kexec_protect_crashkres() (5.10/6.1) or nothing (6.12+). */
   kexecProtect: 'segments-invalid' | 'none';
+  /** arm64_memblock_init()'s linear-map randomisation (absent in 7.2). */
+  kaslrLinear?: KaslrLinearVariant;
   /** kexec_file_load's placement and DTB (kernel/kexec_file.c, drivers/of/kexec.c) where they differ by generation. */
   kexecFile: {
     /** locate_mem_hole_top_down() starts at end - memsz + 1 (6.12+) instead of one byte low (5.10/6.1). */

@@ -17,6 +17,8 @@ export interface ChosenFacts {
   initrd?: { start: bigint; end: bigint };
   usableMemoryRange: { base: bigint; size: bigint }[];
   elfcorehdr?: { base: bigint; size: bigint };
+  /** /chosen/kaslr-seed when it is one u64 (get_kaslr_seed() ignores any other length). */
+  kaslrSeed?: bigint;
 }
 
 export interface FdtScanResult {
@@ -71,6 +73,8 @@ export function earlyInitDtScan(ctx: ModelContext, v: FdtScanVariant, fdt: Fdt, 
       chosen.initrd = { start, end };
     }
     chosen.usableMemoryRange = pairs(chosenNode, 'linux,usable-memory-range', ac, sc);
+    const ks = getProp(chosenNode, 'kaslr-seed');
+    if (ks && ks.value.length === 8) chosen.kaslrSeed = new DataView(ks.value.buffer, ks.value.byteOffset, 8).getBigUint64(0);
     const ech = pairs(chosenNode, 'linux,elfcorehdr', ac, sc);
     if (ech.length) chosen.elfcorehdr = ech[0];
   }

@@ -2,6 +2,7 @@
 import type { Behaviours, BootStepName } from '../profile.ts';
 import type { Generation } from '../generation.ts';
 import { messagesFor } from '../messages.ts';
+import type { KaslrLinearVariant } from '../../model/kaslr.ts';
 import { dmaLimitsByGeneration } from './dma-limits.ts';
 import { OF_BUS_RULES_5_10, OF_BUS_RULES_6_1, OF_BUS_RULES_6_12, OF_BUS_RULES_7_2 } from '../../inputs/fdt/translate.ts';
 
@@ -24,6 +25,22 @@ const steps72: BootStepName[] = [
   'commandLineCopies', 'percpuFirstChunk', 'hashTables', 'swiotlbInit', 'buildAllZonelists',
 ];
 
+const KiB = 1024n;
+const KASLR_LINEAR: Record<Generation, KaslrLinearVariant | undefined> = {
+  '5.10': { seedBits: 'high16', range: 'dram-span' },
+  '6.1': { seedBits: 'low16', range: 'parange' },
+  '6.12': { seedBits: 'low16', range: 'parange' },
+  '7.2': undefined,
+};
+const KDUMP_SURVIVAL: Record<Generation, { lived: bigint; died: bigint }> = {
+  '5.10': { lived: 20120n * KiB, died: 3992n * KiB }, // lived: 128M with its 64M CMA; died: 48M
+  '6.1': { lived: 26932n * KiB, died: 12852n * KiB }, // lived: 128M with CMA; died: 48M (and 112M with CMA: 10580K)
+  '6.12': { lived: 21548n * KiB, died: 7552n * KiB }, // lived: 128M with CMA; died: 48M (112M with CMA died silently: 5196K)
+  '7.2': { lived: 27724n * KiB, died: 19676n * KiB }, // lived: 144M with its 64M CMA; died: 72M (and 128M with CMA: 11396K)
+};
+/** The midpoint of (totalram at memblock_free_all() − the printed available) over the grid's "default" cells: 6.12 2764–3112K, 7.2 3188–3308K. */
+const MEMORY_LINE_LATE_ALLOC_K: Record<Generation, bigint | undefined> = { '5.10': undefined, '6.1': undefined, '6.12': 2938n, '7.2': 3248n };
+
 export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behaviours {
   const common = {
     dmaLimits: dmaLimitsByGeneration[gen],
@@ -39,6 +56,14 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
     kexecProtect: gen === '5.10' || gen === '6.1' ? 'segments-invalid' : 'none',
     // "kexec_file: fix incorrect temp_start value in locate_mem_hole_top_down()" (6.12 has it); 6.1 moved the
     // arm64 DTB code to drivers/of/kexec.c with the /memreserve/ entries and the low range.
+    // Measured on the lifecycle grid's "default" cells (conformance/lifecycle/grid.json: 48–256 MiB, Debian's kdump
+    // command line, a busybox initrd of ~1 MiB, nr_cpus=1): pages at memblock_free_all() (CMA not counted) of the
+    // smallest cell that reached init and of the largest that died; the "cma0" cells and scenarios.json check them.
+    kdumpSurvival: KDUMP_SURVIVAL[gen],
+    // 5.10 kaslr.c: seed >> 48 over the slack left by DRAM; 6.1 pi/kaslr_early.c: seed & U16_MAX over the slack
+    // left by the CPU's PARange; 7.2 ("arm64: Kconfig: remove linear map randomisation") none.
+    kaslrLinear: KASLR_LINEAR[gen],
+    memoryLineLateAllocK: MEMORY_LINE_LATE_ALLOC_K[gen],
     kexecFile: {
       topDownStartExact: gen === '6.12' || gen === '7.2',
       elfcorehdrExtraRanges: gen === '5.10' ? 0 : 2,

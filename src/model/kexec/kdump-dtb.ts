@@ -18,6 +18,8 @@ export interface KdumpDtbInput {
   usable: readonly Range[];
   elfcorehdr: Range;
   initrd?: Range;
+  /** The kaslr-seed to write (the model's stand-in for getrandom()); default 0. */
+  kaslrSeed?: bigint;
 }
 
 const align4 = (n: number): number => (n + 3) & ~3;
@@ -114,8 +116,9 @@ export function buildKdumpDtb(i: KdumpDtbInput): Uint8Array {
     chosenProps.delete('linux,initrd-start');
     chosenProps.delete('linux,initrd-end');
   }
-  // kexec-tools writes a fresh kaslr-seed from getrandom(); any non-zero value stands for it.
-  if (chosenProps.has('kaslr-seed')) chosenProps.set('kaslr-seed', cells([0x5eedn], 2));
+  // kexec-tools writes a fresh kaslr-seed from getrandom(): unknowable in advance. Only the linear-map
+  // randomisation reads it here (one table page may be shared or not); 0 models the linear map unmoved.
+  if (chosenProps.has('kaslr-seed')) chosenProps.set('kaslr-seed', cells([i.kaslrSeed ?? 0n], 2));
   const convert = (n: FdtNode): FdtBuildNode => ({
     name: n.name,
     props: n === chosen ? [...chosenProps].map(([name, value]) => ({ name, value })) : n.props.map((p) => ({ name: p.name, value: p.value })),

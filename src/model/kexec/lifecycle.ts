@@ -41,6 +41,8 @@ export interface LifecycleInput {
   kdumpCmdline: string;
   build: KexecToolsBuild;
   cpus: number;
+  /** The CPU's PARange (the kdump kernel's KASLR linear range); unknown: not modelled. */
+  paRangeBits?: number;
   /** kexec_load (kexec-tools places the segments; the default) or kexec_file_load (the kernel does). */
   path?: 'kexec_load' | 'kexec_file_load';
   /** For kexec_file_load: whether the first kernel has it (CONFIG_KEXEC_FILE; every Debian kernel: no). */
@@ -146,15 +148,15 @@ function load(i: LifecycleInput, regions: CrashRegions): { result: KexecLoadResu
 }
 
 /** The kdump kernel's boot: its DTB as kexec-tools wrote it, at the DTB segment, the Image at the kernel segment. */
-export function predictKdump(i: LifecycleInput, l: Extract<KexecLoadResult, { ok: true }>): Prediction {
+export function predictKdump(i: LifecycleInput, l: Extract<KexecLoadResult, { ok: true }>, kaslrSeed?: bigint): Prediction {
   const seg = (n: string) => l.segments.find((s) => s.name === n);
   const initrd = seg('initrd');
   const blob = buildKdumpDtb({
     first: i.fdt, firstStrings: stringsBlock(i.dtb, i.fdt), bootargs: i.kdumpCmdline, usable: l.usable, elfcorehdr: l.elfcorehdr,
-    initrd: initrd && i.initrdBytes !== undefined ? { base: initrd.mem, size: i.initrdBytes } : undefined,
+    initrd: initrd && i.initrdBytes !== undefined ? { base: initrd.mem, size: i.initrdBytes } : undefined, kaslrSeed,
   });
   const fdt = parseFdt(blob, 'kdump.dtb');
   if (!fdt.ok) throw new Error(`kdump DTB does not parse: ${formatInputError(fdt.error)}`);
-  const input: BootInput = { fdt: fdt.value, dtbAddr: seg('dtb')!.mem, imageAddr: seg('kernel')!.mem, cmdline: i.kdumpCmdline };
+  const input: BootInput = { fdt: fdt.value, dtbAddr: seg('dtb')!.mem, imageAddr: seg('kernel')!.mem, cmdline: i.kdumpCmdline, paRangeBits: i.paRangeBits };
   return predictBoot(input, i.crashKernel.profile);
 }
