@@ -2,6 +2,7 @@
 // checked by running the boot model with each candidate (does it reserve, where, below the DMA limit?), beside
 // the values distributions would write (src/advise/distro-tables.ts). Pure: no Node imports.
 import { predict, type PredictOptions } from '../api/predict.ts';
+import { kexecPlan } from '../api/kexec.ts';
 import { checkKdump, type Finding } from '../check/lint.ts';
 import type { InputError, Result } from '../inputs/errors.ts';
 import { parseFdt } from '../inputs/fdt/check.ts';
@@ -40,7 +41,8 @@ export interface Outcome {
 }
 
 export interface Candidate extends Outcome {
-  label: 'current' | 'plain' | 'high+low';
+  /** 'grown': the plain region enlarged until its kdump kernel lives. */
+  label: 'current' | 'plain' | 'high+low' | 'grown';
 }
 
 export interface DistroRow {
@@ -65,7 +67,7 @@ export interface Advice {
 
 const withoutCrashkernel = (cmdline: string) => cmdline.split(/\s+/).filter((t) => t && !/^crashkernel=/.test(t)).join(' ');
 
-function outcome(first: Prediction, o: PredictOptions, fdt: Fdt | undefined, crash: string): Result<Outcome, InputError> {
+function outcome(first: Prediction, o: PredictOptions, fdt: Fdt | undefined, crash: string, initrdBytes?: bigint): Result<Outcome, InputError> {
   const cmdline = `${withoutCrashkernel(first.cmdline)} ${crash}`.trim();
   const r = predict({ ...o, cmdline });
   if (!r.ok) return r;
@@ -74,7 +76,9 @@ function outcome(first: Prediction, o: PredictOptions, fdt: Fdt | undefined, cra
   const limit = p.dma?.dmaPhysLimit;
   const regions = [c?.main, c?.low].filter((x): x is Region => !!x);
   const belowDmaLimit = !!c?.ok && regions.every((x) => limit === undefined || x.base + x.size <= limit);
-  const findings = checkKdump(p, fdt).filter((f) => f.level !== 'info');
+  // Does the kdump kernel live in it? (DT boots; its initrd as estimated, Debian's kdump command line.)
+  const plan = c?.ok && !o.efi ? kexecPlan({ first: { ...o, cmdline }, initrd: initrdBytes !== undefined ? { size: initrdBytes } : undefined }) : undefined;
+  const findings = checkKdump(p, fdt, plan?.ok ? plan.value.verdict : undefined).filter((f) => f.level !== 'info');
   return { ok: true, value: { cmdline: crash, ok: !!c?.ok, main: c?.main, low: c?.low, failure: c ? c.failure : 'nothing reserved: this kernel takes no crash size from that command line for this RAM', belowDmaLimit, findings } };
 }
 
@@ -100,7 +104,7 @@ export function advise(a: AdviseOptions): Result<Advice, InputError> {
   const tries: [Candidate['label'], string][] = [['plain', `crashkernel=${mib}M`], ['high+low', `crashkernel=${mib}M,high crashkernel=128M,low`]];
   if (current) tries.unshift(['current', current]);
   for (const [label, crash] of tries) {
-    const r = outcome(first, a.predict, fdt, crash);
+    const r = outcome(first, a.predict, fdt, crash, a.initrdBytes);
     if (!r.ok) return r;
     candidates.push({ label, ...r.value });
   }
@@ -121,6 +125,20 @@ export function advise(a: AdviseOptions): Result<Advice, InputError> {
     why = `one ${mib} MiB region is reserved (${plain.findings.map((f) => f.code).join(', ')}); splitting it does not do better on this kernel`;
   } else {
     why = `neither one ${mib} MiB region nor a high region with a low block can be reserved on this machine`;
+    // A region that reserves but whose kdump kernel would die: grow it until the kdump kernel lives (never past 4×).
+    if (plain.ok && plain.findings.some((f) => f.code === 'KDUMP_DIES')) {
+      for (let m = mib + 32n; m <= mib * 4n; m += 32n) {
+        const r = outcome(first, a.predict, fdt, `crashkernel=${m}M`, a.initrdBytes);
+        if (!r.ok) return r;
+        const grown: Candidate = { label: 'grown', ...r.value };
+        if (clean(grown)) {
+          recommended = grown;
+          candidates.push(grown);
+          why = `one ${mib} MiB region reserves, but its kdump kernel would not reach init (${plain.findings.find((f) => f.code === 'KDUMP_DIES')!.evidence[0]}); ${m} MiB is the first 32 MiB step where it does`;
+          break;
+        }
+      }
+    }
   }
   const distros: DistroRow[] = [];
   for (const row of DISTRO_DEFAULTS) {
@@ -128,7 +146,7 @@ export function advise(a: AdviseOptions): Result<Advice, InputError> {
       distros.push({ row });
       continue;
     }
-    const r = outcome(first, a.predict, fdt, `crashkernel=${row.crashkernel}`);
+    const r = outcome(first, a.predict, fdt, `crashkernel=${row.crashkernel}`, a.initrdBytes);
     if (!r.ok) return r;
     distros.push({ row, outcome: r.value, belowEstimate: r.value.ok ? (r.value.main?.size ?? 0n) + (r.value.low?.size ?? 0n) < estimate.total : undefined });
   }

@@ -90,7 +90,7 @@ export function kexecPlan(o: KexecOptions): Result<KexecReport, InputError> {
     protection: kexecProtection(p.value.profile, segments),
     digest: segments && load === 'kexec_load' ? purgatoryDigest(segments, { kernel: crash.value.bytes, initrd: o.initrd?.bytes }, !!o.noChecks) : undefined,
     kdump,
-    verdict: kdumpVerdict(loaded?.kind === 'load' ? loaded.result : undefined, kdump, crashed?.kind === 'crash' ? crashed.panic : undefined),
+    verdict: kdumpVerdict(loaded?.kind === 'load' ? loaded.result : undefined, kdump, crashed?.kind === 'crash' ? crashed.panic : undefined, o.initrd?.size),
   });
 }
 

@@ -1,6 +1,7 @@
 // "Will kdump work here?": findings with their evidence, computed from one prediction (no Node imports).
 import { getProp, propString } from '../inputs/fdt/props.ts';
 import type { Fdt } from '../inputs/fdt/tree.ts';
+import type { KdumpVerdict } from '../model/kexec/kdump-verdict.ts';
 import type { Prediction } from '../kernels/boot.ts';
 
 export interface Finding {
@@ -14,8 +15,16 @@ const hex = (v: bigint) => '0x' + v.toString(16);
 const mib = (v: bigint) => `${Number(v) / 2 ** 20} MiB`;
 const overlap = (a0: bigint, a1: bigint, b0: bigint, b1: bigint) => { const lo = a0 > b0 ? a0 : b0, hi = a1 < b1 ? a1 : b1; return hi > lo ? hi - lo : 0n; };
 
-export function checkKdump(p: Prediction, fdt?: Fdt): Finding[] {
+/** The kdump kernel's own fate (src/model/kexec/kdump-verdict.ts) as a finding. */
+export function kdumpFinding(v: KdumpVerdict): Finding {
+  if (v.lives === false) return { level: 'error', code: 'KDUMP_DIES', message: 'the kdump kernel would not reach its userspace in the crash region', evidence: v.reasons };
+  if (v.lives === true) return { level: 'info', code: 'KDUMP_LIVES', message: 'the kdump kernel reaches its userspace in the crash region', evidence: v.reasons };
+  return { level: 'info', code: 'KDUMP_UNKNOWN', message: 'whether the kdump kernel lives is not known for this kernel', evidence: v.reasons };
+}
+
+export function checkKdump(p: Prediction, fdt?: Fdt, kdump?: KdumpVerdict): Finding[] {
   const out: Finding[] = [];
+  if (kdump && p.crash?.ok) out.push(kdumpFinding(kdump));
   if (!p.profile.config.crashDump) out.push({ level: 'error', code: 'NO_CRASH_DUMP', message: 'the kernel config has no crash-dump support', evidence: ['CONFIG_CRASH_DUMP is not set'] });
   const c = p.crash;
   if (!c) out.push({ level: 'error', code: 'NO_CRASHKERNEL', message: 'no crash region is reserved: kdump cannot load a kernel', evidence: [`command line: ${p.cmdline || '(empty)'}`] });

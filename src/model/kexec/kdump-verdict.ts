@@ -26,7 +26,10 @@ export function predictedAvailable(p: Prediction): bigint | undefined {
   return m.totalram * m.pageSize - (p.profile.behaviours.memoryLineLateAllocK ?? 0n) * 1024n;
 }
 
-export function kdumpVerdict(load: KexecLoadResult | undefined, kdump: Prediction | undefined, panic?: string): KdumpVerdict {
+/** The lifecycle guests' kdump initrd (busybox only) that the thresholds were measured with, rounded up. */
+const MEASURED_INITRD = 1n << 20n;
+
+export function kdumpVerdict(load: KexecLoadResult | undefined, kdump: Prediction | undefined, panic?: string, initrdBytes?: bigint): KdumpVerdict {
   if (!load) return { lives: false, reasons: ['no crash kernel is loaded'] };
   if (!load.ok) return { lives: false, reasons: [`kexec -p fails: ${load.printed.join(' / ')} (${load.why})`] };
   if (panic) return { lives: false, reasons: [`the kdump kernel panics during early boot: ${panic}`] };
@@ -43,12 +46,15 @@ export function kdumpVerdict(load: KexecLoadResult | undefined, kdump: Predictio
   if (!need) return { ...base, reasons: ['no survival threshold was measured for this generation'] };
   const who = `${kdump.profile.name} kdump kernels`;
   const cmaNote = cma > 0n ? ` (its ${mib(cma)} CMA area does not count: add cma=0 to the kdump command line to give it back)` : '';
+  const initrdNote = initrdBytes !== undefined && initrdBytes > MEASURED_INITRD
+    ? [`the threshold was measured with a ${mib(MEASURED_INITRD)} initrd; this one (${mib(initrdBytes)}) unpacks into rootfs pages that also come from memory outside CMA, which the verdict does not count`]
+    : [];
   if (unmovable >= need.lived) {
-    return { ...base, lives: true, reasons: [`${mib(unmovable)} outside CMA at memblock_free_all(); ${who} reached init with ${mib(need.lived)}${cmaNote}`] };
+    return { ...base, lives: true, reasons: [`${mib(unmovable)} outside CMA at memblock_free_all(); ${who} reached init with ${mib(need.lived)}${cmaNote}`, ...initrdNote] };
   }
   const band = unmovable > need.died ? `, between the ${mib(need.died)} seen to die and the ${mib(need.lived)} seen to live: not measured, taken as dying` : '';
   return {
     ...base, lives: false,
-    reasons: [`only ${mib(unmovable)} outside CMA at memblock_free_all(); ${who} need ${mib(need.lived)} to reach init${band}${cmaNote}; reserve ${mib(need.lived - unmovable)} more`],
+    reasons: [`only ${mib(unmovable)} outside CMA at memblock_free_all(); ${who} need ${mib(need.lived)} to reach init${band}${cmaNote}; reserve ${mib(need.lived - unmovable)} more`, ...initrdNote],
   };
 }
