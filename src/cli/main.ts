@@ -27,3 +27,6 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
     return 3;
   }
 }
+
+// The sweep's worker threads load this module (the bundle, or this file through tsx) and start here.
+export { sweepWorkerMain } from './sweep-pool.ts';
