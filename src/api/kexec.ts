@@ -2,7 +2,7 @@
 // kernel the way the chosen path places it, and boot the kdump kernel inside what it was given.
 import { fail, ok, type InputError, type Result } from '../inputs/errors.ts';
 import { parseFdt } from '../inputs/fdt/check.ts';
-import { parseKernelImage } from '../inputs/image.ts';
+import { kernelImageBytes, parseKernelImage } from '../inputs/image.ts';
 import { qemuVirtDtb } from '../inputs/machines/qemu-virt.ts';
 import type { Prediction } from '../kernels/boot.ts';
 import type { KernelProfile } from '../kernels/profile.ts';
@@ -104,5 +104,8 @@ function crashKernelFacts(k: KexecOptions['crashKernel'], firstProfile: KernelPr
   if (typeof k === 'string') return ok({ profile: prof.value, imageSize: prof.value.image.imageSize, textOffset: prof.value.image.textOffset, fileBytes: 0n });
   const img = parseKernelImage(k.bytes, k.file);
   if (!img.ok) return img;
-  return ok({ profile: prof.value, imageSize: img.value.imageSize, textOffset: img.value.textOffset, fileBytes: BigInt(k.bytes.length), bytes: k.bytes });
+  // kexec-tools decompresses a gzip or zboot vmlinuz and loads (and hashes) the Image inside.
+  const raw = kernelImageBytes(k.bytes, k.file);
+  if (!raw.ok) return raw;
+  return ok({ profile: prof.value, imageSize: img.value.imageSize, textOffset: img.value.textOffset, fileBytes: BigInt(raw.value.length), bytes: raw.value });
 }

@@ -95,22 +95,32 @@ function parseRaw(r: ByteReader, format: KernelImageInfo['format']): KernelImage
   };
 }
 
-/** Parses a kernel image: raw arm64 Image, gzip of one, or EFI zboot (`MZ` + `zimg`) with a gzip payload. */
-export function parseKernelImage(bytes: Uint8Array, file: string, cap = MAX_DECOMPRESSED): Result<KernelImageInfo> {
+/** The raw arm64 Image inside a file: itself, or its gzip / EFI zboot payload decompressed (what kexec-tools loads). */
+export function kernelImageBytes(bytes: Uint8Array, file: string, cap = MAX_DECOMPRESSED): Result<Uint8Array> {
   const r = new ByteReader(bytes, file, 'image');
   try {
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      return ok(parseRaw(new ByteReader(gunzipCapped(bytes, file, 0, cap), file, 'image'), 'gzip'));
-    }
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return ok(gunzipCapped(bytes, file, 0, cap));
     if (bytes.length >= 8 && bytes[0] === 0x4d && bytes[1] === 0x5a && latin1(bytes.subarray(4, 8)) === 'zimg') {
       const off = r.u32le(8, 'payload_offset');
       const size = r.u32le(12, 'payload_size');
       const comp = r.cstring(24, 24 + 32, 'compression');
       if (comp !== 'gzip') r.fail('IMAGE_UNSUPPORTED_COMPRESSION', 24, 'compression', 'gzip', JSON.stringify(comp));
-      const payload = r.slice(off, size, 'payload');
-      return ok(parseRaw(new ByteReader(gunzipCapped(payload, file, off, cap), file, 'image'), 'zboot'));
+      return ok(gunzipCapped(r.slice(off, size, 'payload'), file, off, cap));
     }
-    return ok(parseRaw(r, 'image'));
+    return ok(bytes);
+  } catch (e) {
+    if (e instanceof InputFailure) return fail(e.error);
+    throw e;
+  }
+}
+
+/** Parses a kernel image: raw arm64 Image, gzip of one, or EFI zboot (`MZ` + `zimg`) with a gzip payload. */
+export function parseKernelImage(bytes: Uint8Array, file: string, cap = MAX_DECOMPRESSED): Result<KernelImageInfo> {
+  const raw = kernelImageBytes(bytes, file, cap);
+  if (!raw.ok) return raw;
+  const format = raw.value === bytes ? 'image' : bytes[0] === 0x1f ? 'gzip' : 'zboot';
+  try {
+    return ok(parseRaw(new ByteReader(raw.value, file, 'image'), format));
   } catch (e) {
     if (e instanceof InputFailure) return fail(e.error);
     throw e;

@@ -68,3 +68,15 @@ test('bootmap kexec --load kexec_file_load on a Debian kernel: what kexec -s pri
   assert.equal(loaded.hypothetical.ok, true);
   assert.equal(r.code, 1);
 });
+
+test('bootmap kexec --crash-kernel with the real vmlinuz: the kernel segment holds the decompressed Image, as kexec-tools loaded it', async (t) => {
+  const { findKernel } = await import('../../conformance/qemu.ts');
+  const k = findKernel('debian-6.1');
+  if (!k) return t.skip('the Debian kernels are not in ~/.cache/arm64-kernels (npm run conformance fetches them)');
+  const r = await run(['kexec', ...common, '--crash-kernel', k.path, '--json']);
+  const j = JSON.parse(r.out);
+  const kernel = j.steps.find((s: { kind: string }) => s.kind === 'load').segments.find((s: { name: string }) => s.name === 'kernel');
+  const recorded = load && load.kind === 'load' ? [...load.segments].sort((a, b) => (a.mem < b.mem ? -1 : 1))[0] : undefined;
+  assert.equal(kernel.bufsz, `0x${recorded!.bufsz.toString(16)}`);
+  assert.match(j.purgatory.regions.find((g: { name: string }) => g.name === 'kernel').sha256, /^[0-9a-f]{64}$/);
+});
