@@ -3,6 +3,8 @@
 // and the lines that differ between the first two ticked kernels are shown. URL parameters (preset, ram, smp,
 // cmdline, kernels) set the form, so a link reproduces a view.
 import { predict, PROFILE_NAMES, dmesgLines, type Prediction } from '../src/index.ts';
+import { kexecPlan } from '../src/api/kexec.ts';
+import type { PredictOptions } from '../src/api/predict.ts';
 import { renderSvg } from '../src/render/svg.ts';
 import { explainPrediction } from '../src/render/explain.ts';
 import { diffPredictions } from '../src/render/diff.ts';
@@ -43,6 +45,17 @@ function params(): void {
   if (ks) for (const k of PROFILE_NAMES) $<HTMLInputElement>(`k-${k}`).checked = ks.split(',').includes(k);
 }
 
+/** After boot: `kexec -p` into the crash region with Debian's kdump command line, and whether the kdump kernel lives. */
+function kdumpLine(o: PredictOptions, p: Prediction): string {
+  if (!p.crash?.ok) return '';
+  const k = kexecPlan({ first: o });
+  if (!k.ok) return '';
+  const v = k.value.verdict;
+  const load = k.value.steps.find((s) => s.kind === 'load');
+  const segs = load?.kind === 'load' && load.result.ok ? load.result.segments.map((s) => `${s.name} 0x${s.mem.toString(16)}`).join(', ') : '';
+  return `<p class="kdump ${v.lives === false ? 'dies' : 'lives'}">kdump kernel: <b>${v.lives === undefined ? 'unknown' : v.lives ? 'lives' : 'dies'}</b> — ${esc(v.reasons[0] ?? '')}${segs ? `<br><small>kexec -p: ${esc(segs)}</small>` : ''}</p>`;
+}
+
 function update(): void {
   const cmdline = $<HTMLInputElement>('cmdline').value;
   const kernels = PROFILE_NAMES.filter((k) => $<HTMLInputElement>(`k-${k}`).checked);
@@ -50,17 +63,18 @@ function update(): void {
   const preds: Prediction[] = [];
   const parts: string[] = [];
   for (const kernel of kernels) {
-    let r;
-    if (dtb) r = predict({ dtb, kernel, cmdline: cmdline || undefined });
+    let o: PredictOptions;
+    if (dtb) o = { dtb, kernel, cmdline: cmdline || undefined };
     else {
       const ram = parseSize($<HTMLInputElement>('ram').value, 'RAM');
       if (!ram.ok) { out.innerHTML = `<p class="err">${esc(formatInputError(ram.error))}</p>`; return; }
-      r = predict({ machine: { type: 'qemu-virt', ramBytes: ram.value, smp: Number($<HTMLInputElement>('smp').value) || 1, cpu }, kernel, cmdline });
+      o = { machine: { type: 'qemu-virt', ramBytes: ram.value, smp: Number($<HTMLInputElement>('smp').value) || 1, cpu }, kernel, cmdline };
     }
+    const r = predict(o);
     if (!r.ok) { parts.push(`<section class="kernel"><h2>${kernel}</h2><p class="err">${esc(formatInputError(r.error))}</p></section>`); continue; }
     preds.push(r.value);
     parts.push(`<section class="kernel" data-kernel="${kernel}"><h2>${kernel}</h2><div class="map">${renderSvg(r.value, { width: 900 })}</div>` +
-      `<pre class="lines">${dmesgLines(r.value.trace).map((l) => esc(l.text)).join('\n')}</pre>` +
+      `<pre class="lines">${dmesgLines(r.value.trace).map((l) => esc(l.text)).join('\n')}</pre>` + kdumpLine(o, r.value) +
       `<details><summary>why</summary><ul>${explainPrediction(r.value).map((l) => `<li>${esc(l)}</li>`).join('')}</ul></details></section>`);
   }
   if (preds.length >= 2) {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { chromium, type Page } from 'playwright-core';
 import { pageServer } from '../../src/cli/serve.ts';
+import { kexecPlan } from '../../src/api/kexec.ts';
 import { predict, type PredictOptions } from '../../src/api/predict.ts';
 import type { Prediction } from '../../src/kernels/boot.ts';
 import { dmesgLines } from '../../src/render/dmesg.ts';
@@ -105,6 +106,13 @@ test('the page in Chromium, driven like a user: preset, command line, two kernel
     await assertSections(page, preds);
     const before = crashLine(preds[1])!;
     assert.match(before, /\(256 MB\)$/);
+    // Each kernel's kdump verdict, as `bootmap kexec` gives it for the same machine.
+    for (const k of ['debian-5.10', 'debian-6.12']) {
+      const plan = kexecPlan({ first: { machine: { type: 'qemu-virt', ramBytes: 2n << 30n, smp: 2 }, kernel: k, cmdline: 'crashkernel=256M' } });
+      assert.ok(plan.ok);
+      const text = await page.locator(`section.kernel[data-kernel="${k}"] .kdump`).textContent();
+      assert.ok(text?.startsWith(`kdump kernel: ${plan.value.verdict.lives ? 'lives' : 'dies'} — ${plan.value.verdict.reasons[0]}`), `${k}: ${text}`);
+    }
     const shot = await mapShot(page, 'debian-6.12');
     assert.ok(shot.width > 400 && shot.height > 40, `${shot.width}×${shot.height}`);
     assert.ok(shot.distinctColours >= 6, `${shot.distinctColours} colours: the map is drawn`);
