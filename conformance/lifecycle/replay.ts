@@ -1,6 +1,7 @@
 // Runs bootmap's model on a recorded lifecycle fixture's inputs (the DTB QEMU gave the first kernel, the command
 // lines, the actions, the initrd's size, the suite's kexec-tools) — never on what the guest printed.
 import { predict } from '../../src/api/predict.ts';
+import { builtinProfile } from '../../src/kernels/profiles.ts';
 import { parseFdt } from '../../src/inputs/fdt/check.ts';
 import { formatInputError } from '../../src/inputs/errors.ts';
 import { findNode } from '../../src/inputs/fdt/tree.ts';
@@ -39,11 +40,12 @@ export function runModel(rec: LifecycleRecord): ModelRun {
   const p = predict({ dtb: { bytes: rec.dtb, file: 'machine.dtb' }, kernel: rec.fixture.profile, loader: { type: 'at', imageAddr: QEMU_VIRT_IMAGE, dtbAddr }, cmdline: rec.fixture.cmdline, cpu });
   if (!p.ok) throw new Error(`first boot: ${formatInputError(p.error)}`);
   const first = p.value;
-  const image = first.profile.image;
+  // The crash kernel: the first kernel's, or another generation's when the scenario says so.
+  const crashProfile = rec.fixture.crashKernel ? builtinProfile(rec.fixture.crashKernel.profile)! : first.profile;
   const smp = Number(rec.fixture.argv[rec.fixture.argv.indexOf('-smp') + 1]);
   const input = {
     first, dtb: rec.dtb, fdt: fdt.value,
-    crashKernel: { profile: first.profile, imageSize: image.imageSize, textOffset: image.textOffset, fileBytes: 0n },
+    crashKernel: { profile: crashProfile, imageSize: crashProfile.image.imageSize, textOffset: crashProfile.image.textOffset, fileBytes: 0n },
     initrdBytes: BigInt(rec.fixture.kdumpInitrdBytes), kdumpCmdline: rec.fixture.kdumpCmdline,
     build: KEXEC_TOOLS_BUILDS[KEXEC_TOOLS_OF_PROFILE[rec.fixture.profile]], cpus: smp, paRangeBits: QEMU_CPU_PA_BITS[cpu],
   };

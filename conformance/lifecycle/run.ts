@@ -71,13 +71,15 @@ async function record(s: LifecycleScenario, profile: Profile): Promise<void> {
   const kernel = findKernel(profile);
   if (!kernel) throw new Error(`no kernel for ${profile}: run scripts/fetch-kernels.sh`);
   const guest = buildGuest(suite);
+  const crashKernel = s.crashKernel && s.crashKernel !== profile ? findKernel(s.crashKernel) : kernel;
+  if (!crashKernel) throw new Error(`no kernel for ${s.crashKernel}: run scripts/fetch-kernels.sh`);
   const work = mkdtempSync(join(tmpdir(), 'bootmap-lc-'));
   try {
     const kdumpAppend = [KDUMP_APPEND_BASE, s.kdumpAppend, opt.kdumpExtra].filter(Boolean).join(' ');
     const scenarioSh = `ACTIONS="${s.actions.join(' ')}"\nKDUMP_APPEND="${kdumpAppend}"\n`;
     const initrd = makeInitrd(guest, work, {
       scenario: scenarioSh,
-      'boot/Image': readFileSync(kernel.path),
+      'boot/Image': readFileSync(crashKernel.path),
       'boot/kdump-initrd': readFileSync(join(guest, 'kdump-initrd.cpio.gz')),
     });
     const cmdline = `${CONSOLE_PREFIX} rdinit=/init ${s.cmdline}`.trim();
@@ -100,6 +102,7 @@ async function record(s: LifecycleScenario, profile: Profile): Promise<void> {
       argv: [QEMU, '-M', 'virt', ...machine, '-kernel', kernel.name, '-initrd', 'initrd.img', '-append', cmdline],
       cmdline,
       kdumpCmdline: kdumpAppend,
+      ...(crashKernel !== kernel ? { crashKernel: { profile: s.crashKernel!, kernel: crashKernel.name, kernelSha256: sha256(readFileSync(crashKernel.path)) } } : {}),
       actions: s.actions,
       guestPackages: versions,
       initrdBytes: readFileSync(initrd).length,
@@ -119,7 +122,7 @@ async function main(): Promise<void> {
   if (!existsSync('/usr/bin/cpio') && spawnSync('sh', ['-c', 'command -v cpio']).status !== 0) throw new Error('cpio is needed (apt-get install cpio)');
   const scenarios = (opt.grid ? loadGridScenarios() : loadLifecycleScenarios()).filter((s) => !opt.only || opt.only.includes(s.id));
   const profiles = PROFILES.filter((p) => !opt.kernel || opt.kernel.includes(p));
-  const jobs = scenarios.flatMap((s) => profiles.map((p) => () => record(s, p)));
+  const jobs = scenarios.flatMap((s) => profiles.filter((p) => !s.kernels || s.kernels.includes(p)).map((p) => () => record(s, p)));
   for (const p of profiles) buildGuest(SUITE_OF[p]);
   const n = Math.max(1, Number(opt.jobs));
   let next = 0;

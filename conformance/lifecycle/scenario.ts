@@ -1,7 +1,7 @@
 // The kexec-lifecycle scenarios (scenarios.json) and the fixtures recorded from them (docs/CONFORMANCE.md).
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Profile } from '../scenario.ts';
+import { PROFILES, type Profile } from '../scenario.ts';
 
 const here = dirname(new URL(import.meta.url).pathname);
 export const LIFECYCLE_DIR = join(here, 'fixtures');
@@ -24,6 +24,10 @@ export interface LifecycleScenario {
   readonly cmdline: string;
   /** Added to KDUMP_APPEND_BASE for the kdump kernel. */
   readonly kdumpAppend: string;
+  /** The crash kernel, when it is another generation than the first kernel (default: the same). */
+  readonly crashKernel?: Profile;
+  /** Only these first kernels (default: all four). */
+  readonly kernels?: readonly Profile[];
   readonly actions: readonly LifecycleAction[];
 }
 
@@ -36,6 +40,8 @@ export interface LifecycleFixture {
   readonly argv: readonly string[];
   readonly cmdline: string;
   readonly kdumpCmdline: string;
+  /** The crash kernel's profile and image when it differs from the first kernel's. */
+  readonly crashKernel?: { profile: Profile; kernel: string; kernelSha256: string };
   readonly actions: readonly LifecycleAction[];
   readonly guestPackages: readonly string[];
   readonly initrdBytes: number;
@@ -55,6 +61,11 @@ export function loadGridScenarios(): LifecycleScenario[] {
   })));
 }
 
+function profileOf(v: unknown, where: string): Profile {
+  if (typeof v !== 'string' || !(PROFILES as readonly string[]).includes(v)) throw new Error(`${where}: expected one of ${PROFILES.join(', ')}`);
+  return v as Profile;
+}
+
 export function loadLifecycleScenarios(): LifecycleScenario[] {
   const raw = JSON.parse(readFileSync(join(here, 'scenarios.json'), 'utf8')) as Record<string, unknown>[];
   return raw.map((o, i) => {
@@ -71,6 +82,8 @@ export function loadLifecycleScenarios(): LifecycleScenario[] {
     return {
       id: str('id'), description: str('description'), memory: str('memory', '4G'), smp: typeof o.smp === 'number' ? o.smp : 2,
       cmdline: str('cmdline', ''), kdumpAppend: str('kdumpAppend', ''), actions: actions as LifecycleAction[],
+      ...(o.crashKernel !== undefined ? { crashKernel: profileOf(o.crashKernel, `${where}.crashKernel`) } : {}),
+      ...(o.kernels !== undefined ? { kernels: (o.kernels as unknown[]).map((k, j) => profileOf(k, `${where}.kernels[${j}]`)) } : {}),
     };
   });
 }
