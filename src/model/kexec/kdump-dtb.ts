@@ -23,6 +23,14 @@ export interface KdumpDtbInput {
 }
 
 const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * The command line's bytes: a line read from a DTB is latin1 (one char per byte), so it goes back byte for byte;
+ * text typed by a user with characters beyond latin1 is what a shell would pass, UTF-8.
+ */
+export function cmdlineBytes(s: string): Uint8Array {
+  return /^[\x00-\xff]*$/.test(s) ? Uint8Array.from(s, (c) => c.charCodeAt(0)) : new TextEncoder().encode(s);
+}
 const FDT_PROP_HEADER = 12;
 
 function cells(values: readonly bigint[], n: number): Uint8Array {
@@ -84,7 +92,7 @@ export class LibfdtSizer {
 export function kdumpDtbSize(i: KdumpDtbInput): number {
   const z = new LibfdtSizer(i.first, i.firstStrings);
   const { ac, sc } = rootCells(i.first);
-  if (i.bootargs) z.setprop('bootargs', align4(i.bootargs.length + 1)); // dtb_set_property() FDT_TAGALIGNs the value
+  if (i.bootargs) z.setprop('bootargs', align4(cmdlineBytes(i.bootargs).length + 1)); // dtb_set_property() FDT_TAGALIGNs the value
   z.setprop('linux,elfcorehdr', 4 * (ac + sc)).setprop('linux,usable-memory-range', 4 * (ac + sc) * i.usable.length);
   if (i.initrd) z.setprop('linux,initrd-start', 8).setprop('linux,initrd-end', 8);
   else z.delprop('linux,initrd-start').delprop('linux,initrd-end');
@@ -98,13 +106,13 @@ export function rootCells(fdt: Fdt): { ac: number; sc: number } {
 /** The kdump kernel's DTB: the same tree with kexec-tools' /chosen, padded to kdumpDtbSize() (its memblock reservation). */
 export function buildKdumpDtb(i: KdumpDtbInput): Uint8Array {
   const { ac, sc } = rootCells(i.first);
-  const text = new TextEncoder();
   const chosenProps = new Map<string, Uint8Array>();
   const chosen = findNode(i.first, '/chosen');
   for (const p of chosen?.props ?? []) chosenProps.set(p.name, p.value);
   if (i.bootargs) {
-    const v = new Uint8Array(align4(i.bootargs.length + 1));
-    v.set(text.encode(i.bootargs));
+    const b = cmdlineBytes(i.bootargs);
+    const v = new Uint8Array(align4(b.length + 1));
+    v.set(b);
     chosenProps.set('bootargs', v);
   }
   chosenProps.set('linux,elfcorehdr', pairCells([i.elfcorehdr], ac, sc));
@@ -159,7 +167,7 @@ export function kernelKdumpDtbSize(i: KdumpDtbInput & { memreserveForSegments: b
   const z = new LibfdtSizer(i.first, i.firstStrings);
   const { ac, sc } = rootCells(i.first);
   z.setprop('linux,elfcorehdr', 4 * (ac + sc)).setprop('linux,usable-memory-range', 4 * (ac + sc) * i.usable.length);
-  if (i.bootargs) z.setprop('bootargs', i.bootargs.length + 1);
+  if (i.bootargs) z.setprop('bootargs', cmdlineBytes(i.bootargs).length + 1);
   else z.delprop('bootargs');
   if (i.initrd) z.setprop('linux,initrd-start', 8).setprop('linux,initrd-end', 8);
   else z.delprop('linux,initrd-start').delprop('linux,initrd-end');
