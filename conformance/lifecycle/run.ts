@@ -51,6 +51,28 @@ function makeInitrd(guest: string, work: string, files: Record<string, string | 
   return out;
 }
 
+/**
+ * The kdump initrd: busybox and /init, plus (padMiB > 0) a second gzipped cpio, 4-byte aligned, holding /pad.bin of
+ * incompressible bytes from a fixed seed, so it unpacks to about what it loads.
+ */
+function kdumpInitrd(guest: string, padMiB: number, work: string): Buffer {
+  const base = readFileSync(join(guest, 'kdump-initrd.cpio.gz'));
+  if (!padMiB) return base;
+  const dir = join(work, `pad-${padMiB}`);
+  const out = join(work, `kdump-initrd-${padMiB}.img`);
+  if (existsSync(out)) return readFileSync(out);
+  mkdirSync(dir, { recursive: true });
+  let x = 0x9e3779b9 >>> 0;
+  const pad = Buffer.alloc(padMiB << 20);
+  for (let i = 0; i < pad.length; i += 4) { x ^= x << 13; x >>>= 0; x ^= x >>> 17; x ^= x << 5; x >>>= 0; pad.writeUInt32LE(x, i); }
+  writeFileSync(join(dir, 'pad.bin'), pad);
+  const cpio = spawnSync('sh', ['-c', 'echo pad.bin | cpio -H newc -o --quiet -R 0:0 | gzip -1n'], { cwd: dir, maxBuffer: 1 << 30 });
+  if (cpio.status !== 0) throw new Error(`cpio: ${cpio.stderr}`);
+  const img = Buffer.concat([base, Buffer.alloc((4 - (base.length % 4)) % 4), cpio.stdout]);
+  writeFileSync(out, img);
+  return img;
+}
+
 function runQemu(argv: string[], timeoutMs: number): Promise<{ log: string; ms: number; timedOut: boolean }> {
   return new Promise((resolve, reject) => {
     const t0 = Date.now();
@@ -80,7 +102,7 @@ async function record(s: LifecycleScenario, profile: Profile): Promise<void> {
     const initrd = makeInitrd(guest, work, {
       scenario: scenarioSh,
       'boot/Image': readFileSync(crashKernel.path),
-      'boot/kdump-initrd': readFileSync(join(guest, 'kdump-initrd.cpio.gz')),
+      'boot/kdump-initrd': kdumpInitrd(guest, s.initrdPadMiB ?? 0, work),
     });
     const cmdline = `${CONSOLE_PREFIX} rdinit=/init ${s.cmdline}`.trim();
     const machine = ['-cpu', 'cortex-a57', '-smp', String(s.smp), '-m', s.memory, '-seed', '1', '-nographic', '-no-reboot'];
@@ -106,7 +128,8 @@ async function record(s: LifecycleScenario, profile: Profile): Promise<void> {
       actions: s.actions,
       guestPackages: versions,
       initrdBytes: readFileSync(initrd).length,
-      kdumpInitrdBytes: readFileSync(join(guest, 'kdump-initrd.cpio.gz')).length,
+      kdumpInitrdBytes: kdumpInitrd(guest, s.initrdPadMiB ?? 0, work).length,
+      ...(s.initrdPadMiB ? { kdumpInitrdPadMiB: s.initrdPadMiB } : {}),
       ms: r.ms,
       timedOut: r.timedOut,
     };

@@ -28,6 +28,8 @@ export interface LifecycleScenario {
   readonly crashKernel?: Profile;
   /** Only these first kernels (default: all four). */
   readonly kernels?: readonly Profile[];
+  /** A kdump initrd grown by this many MiB of incompressible data (unpacked as large as loaded). */
+  readonly initrdPadMiB?: number;
   readonly actions: readonly LifecycleAction[];
 }
 
@@ -46,6 +48,8 @@ export interface LifecycleFixture {
   readonly guestPackages: readonly string[];
   readonly initrdBytes: number;
   readonly kdumpInitrdBytes: number;
+  /** MiB of incompressible data in the kdump initrd (grid variant "initrd24"). */
+  readonly kdumpInitrdPadMiB?: number;
   readonly ms: number;
   readonly timedOut: boolean;
 }
@@ -54,10 +58,13 @@ const ACTION = /^(shrink:\d+|load|load-nochecks|unload|crash)$/;
 
 /** The survival grid (grid.json) as scenarios: `grid-<variant>-<size>m`, each "load" then "crash". */
 export function loadGridScenarios(): LifecycleScenario[] {
-  const g = JSON.parse(readFileSync(join(here, 'grid.json'), 'utf8')) as { memory: string; sizesMiB: number[]; variants: { id: string; kdumpAppend: string }[] };
-  return g.variants.flatMap((v) => g.sizesMiB.map((mib) => ({
-    id: `grid-${v.id}-${mib}m`, description: `survival grid: crashkernel=${mib}M, kdump kernel ${v.kdumpAppend || 'as Debian configures it'}`,
+  const g = JSON.parse(readFileSync(join(here, 'grid.json'), 'utf8')) as {
+    memory: string; sizesMiB: number[]; variants: { id: string; kdumpAppend: string; initrdPadMiB?: number; sizesMiB?: number[] }[];
+  };
+  return g.variants.flatMap((v) => (v.sizesMiB ?? g.sizesMiB).map((mib) => ({
+    id: `grid-${v.id}-${mib}m`, description: `survival grid: crashkernel=${mib}M, kdump kernel ${v.kdumpAppend || 'as Debian configures it'}${v.initrdPadMiB ? `, initrd with ${v.initrdPadMiB} MiB of incompressible data` : ''}`,
     memory: g.memory, smp: 2, cmdline: `crashkernel=${mib}M`, kdumpAppend: v.kdumpAppend, actions: ['load', 'crash'] as LifecycleAction[],
+    ...(v.initrdPadMiB ? { initrdPadMiB: v.initrdPadMiB } : {}),
   })));
 }
 

@@ -58,11 +58,11 @@ export interface Behaviours {
     usableIncludesLow: boolean;
   };
   /**
-   * Survival of a kdump kernel of this generation, measured on the lifecycle grid (conformance/lifecycle/grid.json):
-   * the memory outside CMA at memblock_free_all() of the smallest cell that reached init, and of the largest that
-   * died for want of memory. The verdict needs at least `lived`; between the two nothing was measured.
+   * What a kdump kernel of this generation was measured to need to reach init (conformance/lifecycle/grid.json, every
+   * cell): pages at memblock_free_all() outside CMA (`unmovable`: the kernel's own allocations) and with CMA (`total`:
+   * user space and the page cache may use CMA pages). The least values among the cells that lived.
    */
-  kdumpSurvival?: { lived: bigint; died: bigint };
+  kdumpSurvival?: { unmovable: bigint; total: bigint };
   /**
    * 6.12+ print `Memory:` after deferred init and the first initcalls, not at memblock_free_all(): what the
    * kernel took from the page allocator in between (KiB, measured on the lifecycle guests with nr_cpus=1).

@@ -1,7 +1,8 @@
 // Issue #11's survival grid, replayed: for every recorded cell (generation × crash size × kdump command line) the
 // model's verdict must match whether the real kdump kernel reached init, and its predicted `Memory: …K available`
-// must be within 2 % or 1 MiB of the kdump kernel's own line. The thresholds come from the "default" cells only
-// (src/kernels/behaviors/generations.ts), so the "cma0" cells and the scenarios of scenarios.json check them.
+// must be within 2 % or 1 MiB of the kdump kernel's own line. The two thresholds per generation are the least that
+// lived on the grid (src/kernels/behaviors/generations.ts): what this checks is that two numbers separate every
+// cell; the runs of scenarios.json, which they were not taken from, check them in lifecycle.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gridCells } from '../../conformance/lifecycle/grid-report.ts';

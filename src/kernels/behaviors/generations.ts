@@ -32,11 +32,13 @@ const KASLR_LINEAR: Record<Generation, KaslrLinearVariant | undefined> = {
   '6.12': { seedBits: 'low16', range: 'parange' },
   '7.2': undefined,
 };
-const KDUMP_SURVIVAL: Record<Generation, { lived: bigint; died: bigint }> = {
-  '5.10': { lived: 20120n * KiB, died: 3992n * KiB }, // lived: 128M with its 64M CMA; died: 48M
-  '6.1': { lived: 26932n * KiB, died: 12852n * KiB }, // lived: 128M with CMA; died: 48M (and 112M with CMA: 10580K)
-  '6.12': { lived: 21548n * KiB, died: 7552n * KiB }, // lived: 128M with CMA; died: 48M (112M with CMA died silently: 5196K)
-  '7.2': { lived: 27724n * KiB, died: 19676n * KiB }, // lived: 144M with its 64M CMA; died: 72M (and 128M with CMA: 11396K)
+// The least that lived on the grid (128 cells: 48–256 MiB × {Debian's kdump command line, cma=0, a 24 MiB initrd}):
+// every cell that died lies below one of the two, none that lived does.
+const KDUMP_SURVIVAL: Record<Generation, { unmovable: bigint; total: bigint }> = {
+  '5.10': { unmovable: 20120n * KiB, total: 20344n * KiB }, // 128M with its 64M CMA; 64M with cma=0. Died: 48M (3992K)
+  '6.1': { unmovable: 18512n * KiB, total: 29204n * KiB }, // 144M, 24M initrd, CMA; 64M. Died: 48M (12852K), 112M and 128M+initrd under CMA (10580K, 2352K)
+  '6.12': { unmovable: 13320n * KiB, total: 23868n * KiB }, // 144M, 24M initrd, CMA; 64M. Died: 48M (7552K), 112M under CMA (5196K)
+  '7.2': { unmovable: 19496n * KiB, total: 27852n * KiB }, // 160M, 24M initrd, CMA; 80M. Died: 72M (19676K: no CMA, too little in all), 128M under CMA (11396K)
 };
 /** The midpoint of (totalram at memblock_free_all() − the printed available) over the grid's "default" cells: 6.12 2764–3112K, 7.2 3188–3308K. */
 const MEMORY_LINE_LATE_ALLOC_K: Record<Generation, bigint | undefined> = { '5.10': undefined, '6.1': undefined, '6.12': 2938n, '7.2': 3248n };
@@ -56,9 +58,7 @@ export function behavioursFor(gen: Generation, build: { ndSize: bigint }): Behav
     kexecProtect: gen === '5.10' || gen === '6.1' ? 'segments-invalid' : 'none',
     // "kexec_file: fix incorrect temp_start value in locate_mem_hole_top_down()" (6.12 has it); 6.1 moved the
     // arm64 DTB code to drivers/of/kexec.c with the /memreserve/ entries and the low range.
-    // Measured on the lifecycle grid's "default" cells (conformance/lifecycle/grid.json: 48–256 MiB, Debian's kdump
-    // command line, a busybox initrd of ~1 MiB, nr_cpus=1): pages at memblock_free_all() (CMA not counted) of the
-    // smallest cell that reached init and of the largest that died; the "cma0" cells and scenarios.json check them.
+    // Measured on the lifecycle grid (nr_cpus=1); scenarios.json's runs check it (test/conformance/lifecycle.test.ts).
     kdumpSurvival: KDUMP_SURVIVAL[gen],
     // 5.10 kaslr.c: seed >> 48 over the slack left by DRAM; 6.1 pi/kaslr_early.c: seed & U16_MAX over the slack
     // left by the CPU's PARange; 7.2 ("arm64: Kconfig: remove linear map randomisation") none.
