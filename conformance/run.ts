@@ -16,6 +16,7 @@ import {
 } from './qemu.ts';
 import { CALIBRATION_ARGS, fullCmdline, PROFILES, type Profile, type Scenario } from './scenario.ts';
 import { prepareUefi, uefiArgv } from './uefi.ts';
+import { setup } from './setup.ts';
 
 const program = new Command()
   .name('conformance')
@@ -32,23 +33,6 @@ const program = new Command()
 const opt = program.opts<{
   record?: boolean; live?: boolean; determinism?: boolean; calibrate?: boolean; only?: string[]; kernel?: string[]; jobs: string; setup: boolean;
 }>();
-
-function setup(): void {
-  const missing = ['qemu-system-aarch64', 'dtc'].filter((c) => spawnSync('sh', ['-c', `command -v ${c}`]).status !== 0);
-  if (missing.length) {
-    const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-    console.log(`installing qemu-system-arm device-tree-compiler (missing: ${missing.join(', ')})`);
-    const sh = (args: string[]): void => {
-      const r = spawnSync(sudo[0] ?? args[0], sudo.length ? args : args.slice(1), { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-      if (r.status !== 0) throw new Error(`${args.join(' ')} failed`);
-    };
-    sh(['apt-get', 'update']);
-    sh(['apt-get', 'install', '-y', '--no-install-recommends', 'qemu-system-arm', 'device-tree-compiler']);
-  }
-  const script = new URL('../scripts/fetch-kernels.sh', import.meta.url).pathname;
-  const r = spawnSync('bash', [script, '--dest', kernelDir()], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('scripts/fetch-kernels.sh failed');
-}
 
 interface Job {
   readonly ls: LoadedScenario;

@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Command } from 'commander';
 import { dumpDtb, findKernel, QEMU, qemuVersion, sha256 } from '../qemu.ts';
+import { setup } from '../setup.ts';
 import { CONSOLE_PREFIX, PROFILES, type Profile, SUITE_OF } from '../scenario.ts';
 import { KDUMP_APPEND_BASE, LIFECYCLE_DIR, type LifecycleFixture, type LifecycleScenario, loadGridScenarios, loadLifecycleScenarios } from './scenario.ts';
 
@@ -20,10 +21,11 @@ const program = new Command()
   .option('--kernel <profiles...>', `only these profiles (${PROFILES.join(', ')})`)
   .option('--jobs <n>', 'QEMUs at once', '1')
   .option('--timeout <s>', 'seconds a whole run may take', '240')
+  .option('--no-setup', 'skip the apt-get and kernel fetch step')
   .option('--kdump-extra <args>', 'append to the kdump command line (calibration runs with --out, e.g. memblock=debug)')
   .option('--out <dir>', 'write the fixtures here instead of conformance/lifecycle/fixtures (a determinism re-run)')
   .parse();
-const opt = program.opts<{ only?: string[]; grid?: boolean; kernel?: string[]; jobs: string; timeout: string; out?: string; kdumpExtra?: string }>();
+const opt = program.opts<{ only?: string[]; grid?: boolean; kernel?: string[]; jobs: string; timeout: string; out?: string; kdumpExtra?: string; setup: boolean }>();
 
 const guestCache = (suite: string): string => join(process.env.BOOTMAP_GUESTS ?? join(homedir(), '.cache', 'bootmap-guests'), suite);
 const here = dirname(new URL(import.meta.url).pathname);
@@ -142,7 +144,7 @@ async function record(s: LifecycleScenario, profile: Profile): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync('/usr/bin/cpio') && spawnSync('sh', ['-c', 'command -v cpio']).status !== 0) throw new Error('cpio is needed (apt-get install cpio)');
+  if (opt.setup) setup();
   const scenarios = (opt.grid ? loadGridScenarios() : loadLifecycleScenarios()).filter((s) => !opt.only || opt.only.includes(s.id));
   const profiles = PROFILES.filter((p) => !opt.kernel || opt.kernel.includes(p));
   const jobs = scenarios.flatMap((s) => profiles.filter((p) => !s.kernels || s.kernels.includes(p)).map((p) => () => record(s, p)));
