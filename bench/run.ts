@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { arch, cpus, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { benchCold } from './cold.ts';
 import { benchDtbParse, largestDebianDtbs } from './dtb-parse.ts';
 import { benchQemu } from './qemu.ts';
@@ -28,9 +29,13 @@ const table = (head: string[], rows: string[][]): void => {
   out();
 };
 
+// As bin/bootmap.mjs runs the model (docs/PERFORMANCE.md: V8's allocation-site pretenuring keeps dead
+// predictions alive through scavenges); set before anything is compiled.
+setFlagsFromString('--no-allocation-site-pretenuring');
+
 const results: Record<string, unknown> = {};
 const loadBefore = await hostLoad();
-results.host = { node: process.version, cpu: cpus()[0]?.model, cores: loadBefore.cores, os: `${process.platform} ${release()} ${arch()}`, load1Before: loadBefore.load1, date: new Date().toISOString(), quick };
+results.host = { node: process.version, cpu: cpus()[0]?.model, cores: loadBefore.cores, os: `${process.platform} ${release()} ${arch()}`, load1Before: loadBefore.load1, date: new Date().toISOString(), quick, v8Flags: ['--no-allocation-site-pretenuring'] };
 out(`# bootmap bench — ${process.version}, ${cpus()[0]?.model} × ${loadBefore.cores}, load average ${loadBefore.load1.toFixed(2)}${quick ? ' (quick)' : ''}`);
 out('Figures: median (min–max) over repeated runs.\n');
 
@@ -51,7 +56,7 @@ if (want('throughput')) {
   results.throughput = rows;
   modelPerSecond = rows.find((r) => r.name.startsWith('6.12 DTB bytes'))?.perSecond;
   out('## In process: predictions per second, QEMU virt 4 GiB, 2 CPUs, crashkernel=512M (target ≥ 20 000/s/core)\n');
-  table(['scenario', 'predictions/s', 'µs each'], rows.map((r) => [r.name, fmt(r.perSecond, 0), fmt(r.micros, 0)]));
+  table(['scenario', 'predictions/s (sustained, GC included)', 'µs each (mean)', 'µs median prediction'], rows.map((r) => [r.name, fmt(r.perSecond, 0), fmt(r.micros, 0), fmt(r.medianMicros, 0)]));
 }
 
 if (want('workers')) {
@@ -64,10 +69,10 @@ if (want('workers')) {
 if (want('scale')) {
   const rows = benchScale(quick ? 3 : 7);
   results.scale = rows;
-  out('## Scaling: parse + prediction (6.12, linear map included) against regions and RAM (target: 16 TiB, 4 096 regions, 64 KiB pages ≤ 20 ms)\n');
-  table(['RAM', 'regions', 'page', 'ms', 'retained KiB', 'memory / reserved regions', 'trace events'], rows.map((r) => r.error
-    ? [r.ram, String(r.regions), `${r.pageSize / 1024} KiB`, `model refuses: ${r.error}`, '–', '–', '–']
-    : [r.ram, String(r.regions), `${r.pageSize / 1024} KiB`, fmt(r.ms), r.retainedKiB === undefined ? '–' : r.retainedKiB.toFixed(0), `${r.memblockMemory} / ${r.memblockReserved}`, String(r.traceEvents)]));
+  out('## Scaling: parse + prediction (linear map included) against regions and RAM (target: 16 TiB, 4 096 regions ≤ 20 ms, on 5.10/6.1)\n');
+  table(['kernel', 'RAM', 'regions', 'page', 'ms', 'retained KiB', 'memory / reserved regions', 'trace events'], rows.map((r) => r.error
+    ? [r.kernel, r.ram, String(r.regions), `${r.pageSize / 1024} KiB`, `model refuses: ${r.error}`, '–', '–', '–']
+    : [r.kernel, r.ram, String(r.regions), `${r.pageSize / 1024} KiB`, fmt(r.ms), r.retainedKiB === undefined ? '–' : r.retainedKiB.toFixed(0), `${r.memblockMemory} / ${r.memblockReserved}`, String(r.traceEvents)]));
 }
 
 if (want('dtb')) {
@@ -103,4 +108,8 @@ const loadAfter = await hostLoad();
 (results.host as Record<string, unknown>).load1After = loadAfter.load1;
 out(`load average after: ${loadAfter.load1.toFixed(2)}`);
 writeFileSync(new URL('./results.json', import.meta.url), JSON.stringify(results, null, 1) + '\n');
+// The same figures as JSON (median, min, max, runs of each), for programs and for comparing runs.
+out('```json');
+out(JSON.stringify(results));
+out('```');
 out('wrote bench/results.json');

@@ -97,6 +97,23 @@ function qemuVirtRamOf(fdt: Fdt): bigint {
   return total;
 }
 
+/**
+ * The QEMU virt DTB of a machine preset, built once per (RAM, CPUs, CPU model, command line): a sweep asks for
+ * the same few machines thousands of times, and building the 1 MiB blob costs more than predicting from it.
+ * The model only reads the bytes. Bounded: emptied when it holds 64 blobs.
+ */
+const machineDtbs = new Map<string, Uint8Array>();
+function machineDtb(ramBytes: bigint, smp: number, cpu: string | undefined, cmdline: string | undefined): Uint8Array {
+  const key = `${ramBytes}|${smp}|${cpu ?? ''}|${cmdline ?? '\u0000'}`;
+  let dtb = machineDtbs.get(key);
+  if (!dtb) {
+    dtb = qemuVirtDtb({ ramBytes, smp, cpu, cmdline });
+    if (machineDtbs.size >= 64) machineDtbs.clear();
+    machineDtbs.set(key, dtb);
+  }
+  return dtb;
+}
+
 export function predict(o: PredictOptions): Result<Prediction, InputError> {
   try {
     const prof = resolveKernel(o.kernel, o.config);
@@ -122,7 +139,7 @@ export function predict(o: PredictOptions): Result<Prediction, InputError> {
       dtbBytes = o.dtb.bytes;
       file = o.dtb.file;
     } else if (o.machine) {
-      dtbBytes = qemuVirtDtb({ ramBytes: o.machine.ramBytes, smp: o.machine.smp, cpu: o.machine.cpu ?? o.cpu, cmdline: o.cmdline });
+      dtbBytes = machineDtb(o.machine.ramBytes, o.machine.smp, o.machine.cpu ?? o.cpu, o.cmdline);
       file = `qemu-virt(${o.machine.ramBytes >> 20n}M)`;
     } else {
       return fail({ kind: 'option', code: 'NO_MACHINE', file: 'predict', expected: '--dtb FILE or --machine qemu-virt --ram SIZE' });

@@ -1,7 +1,7 @@
 // The bootmap CLI: parses arguments and dispatches; bad input is one line on stderr and exit code 2.
 import { Command, CommanderError } from 'commander';
 import { formatInputError, InputFailure } from '../inputs/errors.ts';
-import { commands } from './commands/index.ts';
+import { lazyCommands } from './commands/lazy.ts';
 import { EXIT_BAD_INPUT, EXIT_OK } from './exit-codes.ts';
 
 export async function main(argv: string[], io = { out: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) }): Promise<number> {
@@ -12,7 +12,11 @@ export async function main(argv: string[], io = { out: (s: string) => process.st
     .option('--debug', 'show stack traces of internal errors')
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
-  for (const register of commands) register(program, { out: (s) => void io.out(s), err: (s) => void io.err(s), setExit: (c) => (code = c) });
+  // The command named on the line is the only one loaded; help, `help <cmd>` and unknown commands load all.
+  const named = argv.find((a) => !a.startsWith('-'));
+  const load = named !== undefined && Object.hasOwn(lazyCommands, named) ? lazyCommands[named] : undefined;
+  const registers = load ? [await load()] : (await import('./commands/index.ts')).commands;
+  for (const register of registers) register(program, { out: (s) => void io.out(s), err: (s) => void io.err(s), setExit: (c) => (code = c) });
   try {
     await program.parseAsync(argv.filter((a) => a !== '--debug'), { from: 'user' });
     return code;

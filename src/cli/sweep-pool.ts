@@ -1,7 +1,7 @@
 // Spreads sweep lines over worker threads and hands the results back in input order. Lines go out in batches
 // (a message per line would cost more than a prediction); a worker loads the same code the CLI runs: the
 // bundle when the CLI runs from it, the TypeScript through tsx otherwise.
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { sweepLine } from './sweep-line.ts';
 
 export interface SweepPool {
@@ -28,12 +28,16 @@ function workerSource(): string {
     // Node 20 does not hand module hooks to workers: register tsx, then load this file.
     return `import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(self)}); }).then((m) => m.sweepWorkerMain())`;
   }
-  return `import(${JSON.stringify(self)}).then((m) => m.sweepWorkerMain())`;
+  // In the bundle this code sits in a chunk whose export names esbuild may change: load the entry, which
+  // re-exports sweepWorkerMain under its own name (src/cli/main.ts), from the same dist/ folder.
+  return `import(${JSON.stringify(new URL('./bootmap.mjs', self).href)}).then((m) => m.sweepWorkerMain())`;
 }
 
-export function createSweepPool(jobs: number, emit: (json: string) => void): SweepPool {
+export async function createSweepPool(jobs: number, emit: (json: string) => void): Promise<SweepPool> {
+  // node:worker_threads only when a pool is made (the bundle is what every command starts with)
+  const { Worker: WorkerThread } = await import('node:worker_threads');
   // A larger young generation: predictions allocate many short-lived bigints, and scavenges dominate otherwise.
-  const workers = Array.from({ length: jobs }, () => new Worker(workerSource(), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
+  const workers: Worker[] = Array.from({ length: jobs }, () => new WorkerThread(workerSource(), { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
   const done = new Map<number, string[]>();
   const waiting: ((() => void) | undefined)[] = [];
   let nextSeq = 0, nextEmit = 0, inFlight = 0, rr = 0;

@@ -1,6 +1,6 @@
 // Models setup_machine_fdt() (arch/arm64/kernel/setup.c) and early_init_dt_scan() (drivers/of/fdt.c):
 // the blob's own reservation, /chosen, the root cells and the /memory nodes, 5.10–7.2.
-import { getProp, propCells, propString, readNumber } from '../inputs/fdt/props.ts';
+import { getProp, propCells, propString, propStringIs, readNumber, readNumberAt } from '../inputs/fdt/props.ts';
 import type { Fdt, FdtNode } from '../inputs/fdt/tree.ts';
 import { hex, ModelPanic, note, type ModelContext } from './context.ts';
 import { memblockAdd, memblockCapMemoryRange, memblockMarkHotplug, memblockReserve } from './memblock/index.ts';
@@ -44,11 +44,12 @@ const available = (n: FdtNode): boolean => {
 function pairs(n: FdtNode, name: string, ac: number, sc: number): { base: bigint; size: bigint }[] {
   const p = getProp(n, name);
   if (!p) return [];
-  const cells = propCells(p);
+  const bytes = p.value;
+  const nCells = bytes.length >> 2;
   const out: { base: bigint; size: bigint }[] = [];
   // With no cells per entry the kernel's `while ((endp - reg) >= (ac + sc))` never ends: it hangs at boot.
-  if (ac + sc === 0 && cells.length) throw new ModelPanic('early_init_dt_scan_memory', `${n.path} ${name}: #address-cells + #size-cells = 0, the kernel loops forever`);
-  for (let i = 0; i + ac + sc <= cells.length; i += ac + sc) out.push({ base: readNumber(cells, i, ac), size: readNumber(cells, i + ac, sc) });
+  if (ac + sc === 0 && nCells) throw new ModelPanic('early_init_dt_scan_memory', `${n.path} ${name}: #address-cells + #size-cells = 0, the kernel loops forever`);
+  for (let i = 0; i + ac + sc <= nCells; i += ac + sc) out.push({ base: readNumberAt(bytes, i, ac), size: readNumberAt(bytes, i + ac, sc) });
   return out;
 }
 
@@ -80,7 +81,7 @@ export function earlyInitDtScan(ctx: ModelContext, v: FdtScanVariant, fdt: Fdt, 
   }
   let memoryFound = false;
   const visit = (n: FdtNode, depth: number): void => {
-    const isMemory = propString(n, 'device_type') === 'memory';
+    const isMemory = propStringIs(n, 'device_type', 'memory');
     if (isMemory && (v.memoryNodesAnyDepth || available(n))) {
       const prop = getProp(n, 'linux,usable-memory') ? 'linux,usable-memory' : 'reg';
       const hot = getProp(n, 'hotpluggable') !== undefined;

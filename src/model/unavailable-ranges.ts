@@ -43,9 +43,16 @@ export function unavailableRanges(memory: readonly MemblockRegion[], zones: read
     }
   }
   const valid = union(validIvs);
+  // The holes come in address order: a cursor skips the valid intervals already passed (O(regions) in all).
+  let first = 0;
+  let lastStart = -1n;
   const count = (s: bigint, e: bigint): bigint => {
+    if (s < lastStart) first = 0;
+    lastStart = s;
+    while (first < valid.length && valid[first][1] <= s) first++;
     let n = 0n;
-    for (const [a, b] of valid) {
+    for (let i = first; i < valid.length && valid[i][0] < e; i++) {
+      const [a, b] = valid[i];
       const lo = a > s ? a : s, hi = b < e ? b : e;
       if (hi > lo) n += hi - lo;
     }

@@ -24,16 +24,13 @@ export interface UnflattenConsts {
 const utf8Len = (s: string): number => s.length;
 
 /**
- * Props of `node` as the kernel sees them at unflatten time: /chosen/rng-seed (non-empty) was overwritten with
- * FDT_NOPs by early_init_dt_scan_chosen() (5.10–7.2). A tree parsed after that already lacks it.
+ * Whether /chosen/rng-seed (non-empty) is to be left out: early_init_dt_scan_chosen() overwrote it with FDT_NOPs
+ * (5.10–7.2). A tree parsed after that already lacks it.
  */
-function livePropNames(node: FdtNode, depth: number): string[] {
-  const names = node.props.map((p) => p.name);
-  if (depth === 1 && (node.name === 'chosen' || node.name === 'chosen@0')) {
-    const seed = node.props.find((p) => p.name === 'rng-seed');
-    if (seed && seed.value.length > 0) return names.filter((n) => n !== 'rng-seed');
-  }
-  return names;
+function seedWiped(node: FdtNode, depth: number): boolean {
+  if (depth !== 1 || (node.name !== 'chosen' && node.name !== 'chosen@0')) return false;
+  const seed = node.props.find((p) => p.name === 'rng-seed');
+  return !!seed && seed.value.length > 0;
 }
 
 /**
@@ -44,8 +41,10 @@ function livePropNames(node: FdtNode, depth: number): string[] {
  */
 export function unflattenDtNodesSize(root: FdtNode, c: UnflattenConsts): number {
   let mem = 0;
+  const align = c.align;
   const alloc = (size: number) => {
-    mem = Math.ceil(mem / c.align) * c.align;
+    const r = mem % align;
+    if (r) mem += align - r;
     mem += size;
   };
   const walk = (n: FdtNode, depth: number) => {
@@ -53,16 +52,17 @@ export function unflattenDtNodesSize(root: FdtNode, c: UnflattenConsts): number 
       // populate_node(): struct device_node followed by full_name, which is the node's own name plus NUL.
       alloc(c.deviceNode + utf8Len(n.name) + 1);
       let hasName = false;
-      for (const name of livePropNames(n, depth)) {
-        if (name === 'name') hasName = true;
+      const skipSeed = seedWiped(n, depth);
+      for (const p of n.props) {
+        if (skipSeed && p.name === 'rng-seed') continue;
+        if (p.name === 'name') hasName = true;
         alloc(c.property);
       }
       if (!hasName) {
         // The synthesised "name": the unit name up to '@' (after the last '/'), NUL-terminated.
         const at = n.name.lastIndexOf('@');
         const slash = n.name.lastIndexOf('/');
-        const base = at > slash ? n.name.slice(slash + 1, at) : n.name.slice(slash + 1);
-        alloc(c.property + utf8Len(base) + 1);
+        alloc(c.property + (at > slash ? at - slash - 1 : n.name.length - slash - 1) + 1);
       }
     }
     for (const ch of n.children) walk(ch, depth + 1);

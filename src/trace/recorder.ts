@@ -1,5 +1,5 @@
 // Appends events to the boot trace with the memblock state they leave.
-import type { MemblockSnapshot } from '../model/memblock/types.ts';
+import { snapshot, type MemblockSnapshot } from '../model/memblock/types.ts';
 import type { BootEvent, BootTrace, EventKind, Printk } from './events.ts';
 
 export class TraceRecorder implements BootTrace {
@@ -7,9 +7,8 @@ export class TraceRecorder implements BootTrace {
   constructor(private readonly state: () => MemblockSnapshot) {}
 
   record(kind: EventKind, site: string, extra: { range?: { base: bigint; size: bigint }; printk?: Printk; why?: string } = {}): BootEvent {
-    const s = this.state();
-    const prev = this.events[this.events.length - 1];
-    const after = prev && prev.after.memory === s.memory && prev.after.reserved === s.reserved ? prev.after : { memory: s.memory, reserved: s.reserved };
+    // O(1): the same object while memblock is unchanged, its arrays materialised only when read
+    const after = snapshot(this.state());
     // one object shape for every event (a spread of differently shaped `extra`s goes megamorphic)
     const ev: { -readonly [K in keyof BootEvent]: BootEvent[K] } = { seq: this.events.length, kind, site, after };
     if (extra.range !== undefined) ev.range = extra.range;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'fflate';
 import fc from 'fast-check';
 import { buildFdt, parseFdt, type FdtBuildNode, type FdtNode } from '../../src/inputs/fdt/index.ts';
+import { propCells, readNumber, readNumberAt } from '../../src/inputs/fdt/props.ts';
 
 const realDtb = (): Uint8Array => gunzipSync(new Uint8Array(readFileSync(new URL('../data/fdt/virt-1G-smp2.dtb.gz', import.meta.url))));
 
@@ -97,4 +98,17 @@ test('mutation of header words to extreme values returns errors with a header of
       if (!r.ok) assert.match(r.error.code, /^FDT_ERR_/, `word ${off} = ${v}`);
     }
   }
+});
+
+test('readNumberAt() reads what readNumber() reads from the cells, for 0–4 cells and any values', () => {
+  fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 4, maxLength: 4 }), fc.integer({ min: 0, max: 4 }), (cells, count) => {
+    const bytes = new Uint8Array(16);
+    const dv = new DataView(bytes.buffer);
+    cells.forEach((c, i) => dv.setUint32(i * 4, c));
+    assert.equal(readNumberAt(bytes, 0, count), readNumber(propCells({ name: 'reg', value: bytes, offset: 0 }), 0, count));
+  }), { numRuns: 2000 });
+  // the edges of the exact-double path: 2^53 - 1 and 2^53
+  const b = new Uint8Array([0x00, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x20, 0, 0, 0, 0, 0, 0]);
+  assert.equal(readNumberAt(b, 0, 2), (1n << 53n) - 1n);
+  assert.equal(readNumberAt(b, 2, 2), 1n << 53n);
 });

@@ -42,7 +42,7 @@ Example:
       const jobs = f.jobs === undefined ? Math.max(1, availableParallelism() - 1) : Number(f.jobs);
       if (!Number.isInteger(jobs) || jobs < 1 || jobs > 256) throw new InputFailure({ kind: 'option', code: 'BAD_JOBS', file: '--jobs', expected: 'a number of worker threads from 1 to 256', found: String(f.jobs) });
       // One job: predict in this thread (no worker start-up); more: a pool of worker threads, results in input order.
-      const pool = jobs > 1 ? (await import('../sweep-pool.ts')).createSweepPool(jobs, write) : undefined;
+      const pool = jobs > 1 ? await (await import('../sweep-pool.ts')).createSweepPool(jobs, write) : undefined;
       // The reader starts only now: lines read during an await before the loop would be lost.
       const input = file === '-' ? process.stdin : createReadStream(file);
       const rl = createInterface({ input, crlfDelay: Infinity });

@@ -6,7 +6,9 @@ export const U64_MASK = (1n << 64n) - 1n;
 
 /** The first property of that name, as the kernel's __of_find_property() finds it. */
 export function getProp(node: FdtNode, name: string): FdtProp | undefined {
-  return node.props.find((p) => p.name === name);
+  const props = node.props;
+  for (let i = 0; i < props.length; i++) if (props[i].name === name) return props[i];
+  return undefined;
 }
 
 /** The first cell of the property (of_property_read_u32 needs at least 4 bytes). */
@@ -22,6 +24,16 @@ export function propString(node: FdtNode, name: string): string | undefined {
   if (!p) return undefined;
   const nul = p.value.indexOf(0);
   return nul < 0 ? undefined : latin1(p.value.subarray(0, nul));
+}
+
+/** Whether the property's first string is exactly `expected` (propString() === expected, without making the string). */
+export function propStringIs(node: FdtNode, name: string, expected: string): boolean {
+  const p = getProp(node, name);
+  if (!p) return false;
+  const v = p.value;
+  if (v.length <= expected.length || v[expected.length] !== 0) return false;
+  for (let i = 0; i < expected.length; i++) if (v[i] !== expected.charCodeAt(i)) return false;
+  return true;
 }
 
 /** Every NUL-terminated string of a string-list property; an unterminated tail is dropped. */
@@ -59,6 +71,20 @@ export function readCells(bytes: Uint8Array, cellIndex: number, cells: number): 
 export function readNumber(cells: readonly number[], start: number, count: number): bigint {
   let v = 0n;
   for (let i = 0; i < count; i++) v = ((v << 32n) | BigInt((cells[start + i] ?? 0) >>> 0)) & U64_MASK;
+  return v;
+}
+
+/** readNumber() over the property's bytes directly: `count` cells from cell `start` (the bytes hold them). */
+export function readNumberAt(bytes: Uint8Array, start: number, count: number): bigint {
+  if (count === 1) return BigInt(cellAt(bytes, start));
+  if (count === 2) {
+    const hi = cellAt(bytes, start);
+    const lo = cellAt(bytes, start + 1);
+    // below 2^53 the double is exact: one bigint instead of four
+    return hi < 0x200000 ? BigInt(hi * 0x100000000 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+  }
+  let v = 0n;
+  for (let i = 0; i < count; i++) v = ((v << 32n) | BigInt(cellAt(bytes, start + i))) & U64_MASK;
   return v;
 }
 

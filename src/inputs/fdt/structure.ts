@@ -2,7 +2,7 @@
 import { latin1, type ByteReader } from '../bytes/reader.ts';
 import { fdtFail, hex } from './errors.ts';
 import type { StringsBlock } from './strings.ts';
-import type { FdtHeader, FdtNode } from './tree.ts';
+import type { FdtHeader, FdtNode, FdtProp } from './tree.ts';
 
 export const FDT_BEGIN_NODE = 0x1;
 export const FDT_END_NODE = 0x2;
@@ -22,6 +22,30 @@ export interface WalkBudget {
 export const DEFAULT_BUDGET: WalkBudget = { maxDepth: 64, maxNodes: 65536, maxProps: 1 << 20 };
 
 const align4 = (n: number): number => (n + 3) & ~3;
+
+/**
+ * A property of the blob: its bounds are checked during the walk, its value (a view into the blob, as
+ * before) is made when first read. Most properties of a blob are never read, and a typed-array view costs
+ * more than the rest of the property.
+ */
+class BlobProp implements FdtProp {
+  private view: Uint8Array | undefined;
+  constructor(
+    readonly name: string,
+    private readonly bytes: Uint8Array,
+    private readonly at: number,
+    private readonly len: number,
+    readonly offset: number,
+  ) {}
+
+  get value(): Uint8Array {
+    return (this.view ??= this.bytes.subarray(this.at, this.at + this.len));
+  }
+
+  set value(v: Uint8Array) {
+    this.view = v;
+  }
+}
 
 /** Walks [off_dt_struct, off_dt_struct + size_dt_struct) (to totalsize in a version-16 blob) and builds the tree. */
 export function walkStructure(r: ByteReader, h: FdtHeader, strings: StringsBlock, budget: WalkBudget = DEFAULT_BUDGET): FdtNode {
@@ -78,7 +102,8 @@ export function walkStructure(r: ByteReader, h: FdtHeader, strings: StringsBlock
         if (len > end - valueOff) {
           fdtFail(f, 'FDT_ERR_TRUNCATED', tagOff + 4, name, `a value ending inside the structure block at ${hex(end)}`, `length ${hex(len)}`);
         }
-        current.props.push({ name, value: r.slice(valueOff, len, name), offset: tagOff });
+        r.need(valueOff, len, name);
+        current.props.push(new BlobProp(name, r.bytes, valueOff, len, tagOff));
         off = align4(valueOff + len);
         props++;
         break;

@@ -64,8 +64,19 @@ function splitBy(ivs: readonly Iv[], set: readonly Iv[], inside: boolean): Iv[] 
   const out: Iv[] = [];
   for (const [a, e] of ivs) {
     let cur = a;
-    for (const [sa, se] of set) {
-      if (se <= cur || sa >= e) continue;
+    // the set is sorted and disjoint: start at its first interval ending above a, stop at the first
+    // starting at or above e (a machine with many memory regions has as many intervals here)
+    let lo = 0;
+    let hi = set.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (set[mid][1] <= a) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = lo; j < set.length; j++) {
+      const [sa, se] = set[j];
+      if (sa >= e) break;
+      if (se <= cur) continue;
       if (!inside && sa > cur) out.push([cur, min(sa, e)]);
       if (inside) out.push([max(cur, sa), min(se, e)]);
       cur = max(cur, se);

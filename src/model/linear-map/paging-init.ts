@@ -160,6 +160,25 @@ function memo<T extends { mapKernel: ReturnType<typeof cost>; createIdmap: Retur
   return { mapKernel: { pages: hit.mapKernel.pages, perLevel: { ...hit.mapKernel.perLevel } }, createIdmap: { pages: hit.createIdmap.pages, perLevel: { ...hit.createIdmap.perLevel } } } as T;
 }
 
+/**
+ * The map_mem() tree is a pure function of the geometry and the calls; machines predicted again and again (a
+ * sweep over command lines or kernels of one machine, the same board in the page) reuse it. Bounded: the
+ * table is emptied when it holds 256 trees; machines with more than 64 calls are not kept.
+ */
+const linearTrees = new Map<string, TreeResult>();
+function linearTreeOf(g: Geometry, pageSize: number, vaBits: number, calls: readonly MappingCall[]): TreeResult {
+  // a key costs as much as the tree for machines with many memory regions: those are computed directly
+  if (calls.length > 64) return createPgdMappings(g, calls);
+  let key = `${pageSize}:${vaBits}`;
+  for (const c of calls) key += `|${c.va.toString(16)},${c.pa.toString(16)},${c.size.toString(16)},${c.flags.noBlock ? 1 : 0}${c.flags.noCont ? 1 : 0},${c.what}`;
+  let t = linearTrees.get(key);
+  if (!t) {
+    if (linearTrees.size >= 256) linearTrees.clear();
+    linearTrees.set(key, (t = createPgdMappings(g, calls)));
+  }
+  return t;
+}
+
 export function pagingInitPageTables(input: PagingInput, rules: LinearMapRules): PagingResult {
   const g = geometry(input.pageSize, input.vaBits);
   // The kimage and the linear map never share a pgd entry (6.1+ map_mem BUILD_BUG_ON; 5.10 by layout),
@@ -169,7 +188,7 @@ export function pagingInitPageTables(input: PagingInput, rules: LinearMapRules):
     mapKernel: cost(rules.mapKernelSegments ? createPgdMappings(g, mapKernelCalls(input, rules)) : null),
     createIdmap: createIdmap(input, rules, g),
   }));
-  const linearTree = createPgdMappings(g, mapMemCalls(input, rules));
+  const linearTree = linearTreeOf(g, input.pageSize, input.vaBits, mapMemCalls(input, rules));
   const steps = { mapKernel: fixed.mapKernel, mapMem: cost(linearTree), createIdmap: fixed.createIdmap };
   const perLevel = { ...ZERO };
   for (const s of Object.values(steps)) for (const l of Object.keys(perLevel) as TableLevel[]) perLevel[l] += s.perLevel[l];

@@ -106,7 +106,7 @@ export function memblockMakeRoom(mb: Memblock, type: MemblockTypeName, cnt: numb
   while (cnt + nrNew > mb.regionsMax[type]) {
     if (!memblockDoubleArray(mb, type, base, size)) return false;
     // a doubled reserved array reserves itself: one region more may now be there
-    cnt = mb[type].length;
+    cnt = mb.types[type].r.length;
   }
   return true;
 }
@@ -117,5 +117,5 @@ export function memblockMakeRoom(mb: Memblock, type: MemblockTypeName, cnt: numb
  */
 export function memblockIsolateRoom(mb: Memblock, type: MemblockTypeName, base: bigint, size: bigint): boolean {
   if (!mb.regionsMax || !size) return true;
-  return memblockMakeRoom(mb, type, mb[type].length, 2, base, size);
+  return memblockMakeRoom(mb, type, mb.types[type].r.length, 2, base, size);
 }

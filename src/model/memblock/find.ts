@@ -5,18 +5,13 @@
 import {
   MEMBLOCK_ALLOC_ACCESSIBLE,
   MEMBLOCK_ALLOC_NOLEAKTRACE,
-  MEMBLOCK_DRIVER_MANAGED,
-  MEMBLOCK_HOTPLUG,
-  MEMBLOCK_KHO_SCRATCH,
-  MEMBLOCK_MIRROR,
-  MEMBLOCK_NOMAP,
   MEMBLOCK_NONE,
   NUMA_NO_NODE,
   PHYS_ADDR_MAX,
   type Memblock,
-  type MemblockRegion,
 } from './types.ts';
-import { nidSelectsNode } from './regions.ts';
+import { shouldSkipRegion } from './regions.ts';
+import { findInRangeDoubles } from './find-doubles.ts';
 
 export interface FreeRange {
   start: bigint;
@@ -28,28 +23,24 @@ const U64 = (1n << 64n) - 1n;
 
 /** The kernel's round_up() (include/linux/math.h): power-of-two arithmetic on u64, wrapping like C. */
 export function roundUp(x: bigint, y: bigint): bigint {
+  // 0 < x, y <= 2^64 - 1 (every call but the degenerate ones): no operand wraps, only the sum may
+  if (x > 0n && y > 0n && x <= U64 && y <= U64) {
+    const r = ((x - 1n) | (y - 1n)) + 1n;
+    return r > U64 ? r & U64 : r;
+  }
   return ((((x - 1n) & U64) | ((y - 1n) & U64)) + 1n) & U64;
 }
 
 /** The kernel's round_down(): x & ~(y - 1) on u64. */
 export function roundDown(x: bigint, y: bigint): bigint {
+  // x & ~m = x - (x & m) for m >= 0: two operations on non-negative values instead of four
+  if (x >= 0n && y > 0n && x <= U64 && y <= U64) return x - (x & (y - 1n));
   return x & ~((y - 1n) & U64) & U64;
 }
 
 function clamp(v: bigint, lo: bigint, hi: bigint): bigint {
   const m = v > lo ? v : lo;
   return m < hi ? m : hi;
-}
-
-/** Models should_skip_region() for memblock.memory (reserved regions are never skipped). */
-function shouldSkipRegion(mb: Memblock, m: MemblockRegion, nid: number, flags: number): boolean {
-  if (nidSelectsNode(mb, nid) && nid !== m.nid) return true;
-  if (mb.movableNode && (m.flags & MEMBLOCK_HOTPLUG) && !(flags & MEMBLOCK_HOTPLUG)) return true;
-  if ((flags & MEMBLOCK_MIRROR) && !(m.flags & MEMBLOCK_MIRROR)) return true;
-  if (!(flags & MEMBLOCK_NOMAP) && (m.flags & MEMBLOCK_NOMAP)) return true;
-  if (!(flags & MEMBLOCK_DRIVER_MANAGED) && (m.flags & MEMBLOCK_DRIVER_MANAGED)) return true;
-  if ((flags & MEMBLOCK_KHO_SCRATCH) && !(m.flags & MEMBLOCK_KHO_SCRATCH)) return true;
-  return false;
 }
 
 /**
@@ -65,8 +56,8 @@ export function walkFreeMemRanges(
   reverse: boolean,
   visit: (start: bigint, end: bigint, nid: number) => boolean,
 ): void {
-  const A = mb.memory;
-  const B = mb.reserved;
+  const A = mb.types.memory.r;
+  const B = mb.types.reserved.r;
   const nb = B.length;
   if (!reverse) {
     let a = 0;
@@ -189,9 +180,8 @@ export function memblockFindInRangeNode(
   if (end === MEMBLOCK_ALLOC_ACCESSIBLE || end === MEMBLOCK_ALLOC_NOLEAKTRACE) end = mb.currentLimit;
   if (start < mb.pageSize) start = mb.pageSize;
   if (end < start) end = start;
-  const found = mb.bottomUp
-    ? findRangeBottomUp(mb, start, end, size, align, nid, flags)
-    : findRangeTopDown(mb, start, end, size, align, nid, flags);
+  const found = findInRangeDoubles(mb, size, align, start, end, nid, flags)
+    ?? (mb.bottomUp ? findRangeBottomUp(mb, start, end, size, align, nid, flags) : findRangeTopDown(mb, start, end, size, align, nid, flags));
   return found === 0n ? undefined : found;
 }
 

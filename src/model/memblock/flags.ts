@@ -11,20 +11,19 @@ import {
 } from './types.ts';
 import { memblockIsolateRoom } from './double-array.ts';
 import { memblockIsolateRange } from './isolate.ts';
-import { capSize, commit, mergeRegions, region, workCopy, type MemblockTypeName } from './regions.ts';
+import { capSize, mergeRegions, region, type MemblockTypeName } from './regions.ts';
 
 /** Models memblock_setclr_flag(): isolates the range, sets or clears `flag` inside it, merges. */
 export function memblockSetclrFlag(mb: Memblock, type: MemblockTypeName, base: bigint, size: bigint, set: boolean, flag: number): void {
   if (!memblockIsolateRoom(mb, type, base, capSize(base, size))) return;
-  const arr = workCopy(mb, type);
-  const { startRgn, endRgn } = memblockIsolateRange(arr, base, size);
+  const t = mb.types[type];
+  const { startRgn, endRgn } = memblockIsolateRange(t, base, size);
   for (let i = startRgn; i < endRgn; i++) {
-    const r = arr[i];
+    const r = t.r[i];
     const flags = set ? r.flags | flag : r.flags & ~flag;
-    if (flags !== r.flags) arr[i] = region(r.base, r.size, r.nid, flags);
+    if (flags !== r.flags) t.set(i, region(r.base, r.size, r.nid, flags));
   }
-  mergeRegions(mb, arr, startRgn, endRgn);
-  commit(mb, type, arr);
+  mergeRegions(mb, t, startRgn, endRgn);
 }
 
 export function memblockMarkNomap(mb: Memblock, base: bigint, size: bigint): void {
@@ -56,12 +55,11 @@ export function memblockReservedMarkKern(mb: Memblock, base: bigint, size: bigin
 /** Models memblock_set_node() (CONFIG_NUMA): isolates the range of `type`, sets nid inside it, merges. */
 export function memblockSetNode(mb: Memblock, base: bigint, size: bigint, nid: number, type: MemblockTypeName = 'memory'): void {
   if (!memblockIsolateRoom(mb, type, base, capSize(base, size))) return;
-  const arr = workCopy(mb, type);
-  const { startRgn, endRgn } = memblockIsolateRange(arr, base, size);
+  const t = mb.types[type];
+  const { startRgn, endRgn } = memblockIsolateRange(t, base, size);
   for (let i = startRgn; i < endRgn; i++) {
-    const r = arr[i];
-    if (r.nid !== nid) arr[i] = region(r.base, r.size, nid, r.flags);
+    const r = t.r[i];
+    if (r.nid !== nid) t.set(i, region(r.base, r.size, nid, r.flags));
   }
-  mergeRegions(mb, arr, startRgn, endRgn);
-  commit(mb, type, arr);
+  mergeRegions(mb, t, startRgn, endRgn);
 }

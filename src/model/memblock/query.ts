@@ -4,27 +4,29 @@
 // 5.10–7.2.
 
 import { MEMBLOCK_NOMAP, type Memblock, type MemblockRegion } from './types.ts';
-import { capSize, memblockSearch, sumSizes } from './regions.ts';
+import { capSize, memblockSearch, regionsOf, sumSizes } from './regions.ts';
 
 /** Models memblock_start_of_DRAM(): regions[0].base (0 when there is no memory). */
 export function memblockStartOfDRAM(mb: Memblock): bigint {
-  return mb.memory.length ? mb.memory[0].base : 0n;
+  const m = regionsOf(mb, 'memory');
+  return m.length ? m[0].base : 0n;
 }
 
 /** Models memblock_end_of_DRAM(): the end of the last memory region (0 when there is none). */
 export function memblockEndOfDRAM(mb: Memblock): bigint {
-  const n = mb.memory.length;
-  return n ? mb.memory[n - 1].base + mb.memory[n - 1].size : 0n;
+  const m = regionsOf(mb, 'memory');
+  const n = m.length;
+  return n ? m[n - 1].base + m[n - 1].size : 0n;
 }
 
 /** Models memblock_phys_mem_size(): memblock.memory.total_size (NOMAP included). */
 export function memblockPhysMemSize(mb: Memblock): bigint {
-  return sumSizes(mb.memory);
+  return sumSizes(regionsOf(mb, 'memory'));
 }
 
 /** Models memblock_reserved_size(): memblock.reserved.total_size. */
 export function memblockReservedSize(mb: Memblock): bigint {
-  return sumSizes(mb.reserved);
+  return sumSizes(regionsOf(mb, 'reserved'));
 }
 
 /** Models memblock_overlaps_region(). */
@@ -36,27 +38,29 @@ export function memblockOverlapsRegion(arr: readonly MemblockRegion[], base: big
 
 /** Models memblock_is_region_memory(): [base, base + size) lies inside one memory region. */
 export function memblockIsRegionMemory(mb: Memblock, base: bigint, size: bigint): boolean {
-  const idx = memblockSearch(mb.memory, base);
+  const m = regionsOf(mb, 'memory');
+  const idx = memblockSearch(m, base);
   if (idx === -1) return false;
   const end = base + capSize(base, size);
-  return mb.memory[idx].base + mb.memory[idx].size >= end;
+  return m[idx].base + m[idx].size >= end;
 }
 
 /** Models memblock_is_region_reserved(): [base, base + size) overlaps some reserved region. */
 export function memblockIsRegionReserved(mb: Memblock, base: bigint, size: bigint): boolean {
-  return memblockOverlapsRegion(mb.reserved, base, size);
+  return memblockOverlapsRegion(regionsOf(mb, 'reserved'), base, size);
 }
 
 export function memblockIsMemory(mb: Memblock, addr: bigint): boolean {
-  return memblockSearch(mb.memory, addr) !== -1;
+  return memblockSearch(regionsOf(mb, 'memory'), addr) !== -1;
 }
 
 /** Models memblock_is_map_memory(): memory and not NOMAP. */
 export function memblockIsMapMemory(mb: Memblock, addr: bigint): boolean {
-  const i = memblockSearch(mb.memory, addr);
-  return i !== -1 && (mb.memory[i].flags & MEMBLOCK_NOMAP) === 0;
+  const m = regionsOf(mb, 'memory');
+  const i = memblockSearch(m, addr);
+  return i !== -1 && (m[i].flags & MEMBLOCK_NOMAP) === 0;
 }
 
 export function memblockIsReserved(mb: Memblock, addr: bigint): boolean {
-  return memblockSearch(mb.reserved, addr) !== -1;
+  return memblockSearch(regionsOf(mb, 'reserved'), addr) !== -1;
 }

@@ -5,17 +5,15 @@
 import { MEMBLOCK_NOMAP, PHYS_ADDR_MAX, type Memblock } from './types.ts';
 import { memblockIsolateRoom } from './double-array.ts';
 import { memblockIsolateRange } from './isolate.ts';
-import { capSize, commit, workCopy, type MemblockTypeName } from './regions.ts';
+import { capSize, type MemblockTypeName } from './regions.ts';
 
 /** Models memblock_remove_range(): isolates [base, base + size) and drops the regions inside it. */
 export function memblockRemoveRange(mb: Memblock, type: MemblockTypeName, base: bigint, size: bigint): void {
   if (!capSize(base, size)) return;
   if (!memblockIsolateRoom(mb, type, base, capSize(base, size))) return;
-  const arr = workCopy(mb, type);
-  const { startRgn, endRgn } = memblockIsolateRange(arr, base, size);
-  if (endRgn === startRgn && arr.length === mb[type].length) return;
-  arr.splice(startRgn, endRgn - startRgn);
-  commit(mb, type, arr);
+  const t = mb.types[type];
+  const { startRgn, endRgn } = memblockIsolateRange(t, base, size);
+  if (endRgn > startRgn) t.remove(startRgn, endRgn - startRgn);
 }
 
 /** Models memblock_remove(): takes [base, base + size) out of memblock.memory. */
@@ -36,13 +34,14 @@ export function memblockPhysFree(mb: Memblock, base: bigint, size: bigint): void
 export function memblockCapMemoryRange(mb: Memblock, base: bigint, size: bigint): void {
   if (!size) return;
   // 6.1+ return early ("No memory registered yet"); 5.10 would go on to truncate reserved.
-  if (mb.memory.length === 0) return;
+  const t = mb.types.memory;
+  if (t.r.length === 0) return;
   if (!memblockIsolateRoom(mb, 'memory', base, capSize(base, size))) return;
-  const arr = workCopy(mb, 'memory');
-  const { startRgn, endRgn } = memblockIsolateRange(arr, base, size);
+  const { startRgn, endRgn } = memblockIsolateRange(t, base, size);
   // when nothing lies inside, startRgn = endRgn = 0 and every MAP region goes
-  const kept = arr.filter((r, i) => (i >= startRgn && i < endRgn) || (r.flags & MEMBLOCK_NOMAP) !== 0);
-  commit(mb, 'memory', kept);
+  t.filter((r, i) => (i >= startRgn && i < endRgn) || (r.flags & MEMBLOCK_NOMAP) !== 0);
+  // split regions are not merged again: a whole-array merge (5.10/6.1) may find them later
+  t.unmerged = true;
   memblockRemoveRange(mb, 'reserved', 0n, base);
   memblockRemoveRange(mb, 'reserved', base + size, PHYS_ADDR_MAX);
 }
@@ -52,7 +51,7 @@ export function memblockCapMemoryRange(mb: Memblock, base: bigint, size: bigint)
  * or PHYS_ADDR_MAX if there is no more memory than that.
  */
 export function findMaxAddr(mb: Memblock, limit: bigint): bigint {
-  for (const r of mb.memory) {
+  for (const r of mb.types.memory.r) {
     if (limit <= r.size) return r.base + limit;
     limit -= r.size;
   }

@@ -2,6 +2,7 @@
 // Ranges are half-open [base, base + size); addresses are bigint.
 
 import type { DoubleArrayEvent } from './double-array.ts';
+import { LazySnapshot, RegionArray } from './region-array.ts';
 
 export const MEMBLOCK_NONE = 0x0;
 export const MEMBLOCK_HOTPLUG = 0x1;
@@ -34,19 +35,21 @@ export interface MemblockRegion {
   readonly nid: number;
 }
 
-/** An immutable view of memblock: arrays are replaced, never mutated, so a snapshot is just these references. */
+/** An immutable view of memblock: frozen arrays, never mutated afterwards. */
 export interface MemblockSnapshot {
   readonly memory: readonly MemblockRegion[];
   readonly reserved: readonly MemblockRegion[];
 }
 
 /**
- * The mutable allocator state. Operations replace `memory` / `reserved` with new frozen arrays when they
- * change them, so `snapshot()` is O(1) and earlier snapshots stay valid.
+ * The mutable allocator state. The operations change `types` in place; `memory` / `reserved` read as frozen
+ * copies (the same array until the next change) and may be assigned (the arrays are then taken as they are).
  */
 export interface Memblock extends MemblockSnapshot {
   memory: readonly MemblockRegion[];
   reserved: readonly MemblockRegion[];
+  /** The region arrays the operations work on, in place. */
+  readonly types: MemblockTypes;
   /** memblock.bottom_up (false: top-down, the arm64 default). */
   bottomUp: boolean;
   /** memblock.current_limit (arm64 never sets it: MEMBLOCK_ALLOC_ANYWHERE). */
@@ -86,6 +89,14 @@ export interface Memblock extends MemblockSnapshot {
   onDoubleArray?: (e: DoubleArrayEvent) => void;
 }
 
+/** struct memblock's two types, the Memblock they belong to, and the last snapshot taken of them. */
+export interface MemblockTypes {
+  readonly memory: RegionArray;
+  readonly reserved: RegionArray;
+  owner: MemblockSnapshot | undefined;
+  last?: LazySnapshot;
+}
+
 export interface CreateMemblockOptions {
   pageSize?: bigint;
   reserveKernFlag?: boolean;
@@ -99,27 +110,77 @@ export interface CreateMemblockOptions {
   resizePanics?: boolean;
 }
 
-export function createMemblock(opts: CreateMemblockOptions = {}): Memblock {
-  const reserveKernFlag = opts.reserveKernFlag ?? false;
-  return {
-    memory: Object.freeze([]),
-    reserved: Object.freeze([]),
-    bottomUp: false,
-    currentLimit: MEMBLOCK_ALLOC_ANYWHERE,
-    pageSize: opts.pageSize ?? 4096n,
-    reserveKernFlag,
-    plainReserveNid: opts.plainReserveNid ?? (reserveKernFlag ? NUMA_NO_NODE : MAX_NUMNODES),
-    mergeWholeArray: opts.mergeWholeArray ?? false,
-    legacyNidChecks: opts.legacyNidChecks ?? false,
-    emptyTypeKeepsDummy: opts.emptyTypeKeepsDummy ?? false,
-    movableNode: opts.movableNode ?? false,
-    regionsMax: opts.initRegions ? { ...opts.initRegions } : undefined,
-    canResize: false,
-    resizePanics: opts.resizePanics ?? false,
-    regionArrays: {},
-  };
+/**
+ * The Memblock object: the two views are accessors of a shared prototype (one hidden class for every
+ * memblock; `{ ...mb }` copies the fields, not the views, and works on its own `memory` / `reserved`).
+ */
+class MemblockState {
+  readonly types: MemblockTypes;
+  bottomUp = false;
+  currentLimit = MEMBLOCK_ALLOC_ANYWHERE;
+  readonly pageSize: bigint;
+  readonly reserveKernFlag: boolean;
+  readonly plainReserveNid: number;
+  readonly mergeWholeArray: boolean;
+  readonly legacyNidChecks: boolean;
+  readonly emptyTypeKeepsDummy: boolean;
+  movableNode: boolean;
+  regionsMax: { memory: number; reserved: number } | undefined;
+  canResize = false;
+  readonly resizePanics: boolean;
+  regionArrays: { memory?: bigint; reserved?: bigint } = {};
+  onDoubleArray: ((e: DoubleArrayEvent) => void) | undefined = undefined;
+
+  constructor(opts: CreateMemblockOptions) {
+    this.types = { memory: new RegionArray(), reserved: new RegionArray(), owner: this, last: undefined };
+    this.pageSize = opts.pageSize ?? 4096n;
+    this.reserveKernFlag = opts.reserveKernFlag ?? false;
+    this.plainReserveNid = opts.plainReserveNid ?? (this.reserveKernFlag ? NUMA_NO_NODE : MAX_NUMNODES);
+    this.mergeWholeArray = opts.mergeWholeArray ?? false;
+    this.legacyNidChecks = opts.legacyNidChecks ?? false;
+    this.emptyTypeKeepsDummy = opts.emptyTypeKeepsDummy ?? false;
+    this.movableNode = opts.movableNode ?? false;
+    this.regionsMax = opts.initRegions ? { ...opts.initRegions } : undefined;
+    this.resizePanics = opts.resizePanics ?? false;
+  }
+
+  get memory(): readonly MemblockRegion[] {
+    return this.types.memory.view();
+  }
+
+  set memory(v: readonly MemblockRegion[]) {
+    this.types.memory.replaceAll(v);
+    this.types.memory.unmerged = true;
+  }
+
+  get reserved(): readonly MemblockRegion[] {
+    return this.types.reserved.view();
+  }
+
+  set reserved(v: readonly MemblockRegion[]) {
+    this.types.reserved.replaceAll(v);
+    this.types.reserved.unmerged = true;
+  }
 }
 
+export function createMemblock(opts: CreateMemblockOptions = {}): Memblock {
+  return new MemblockState(opts);
+}
+
+/** The arrays of `mb` to work on in place, unless `mb` is a copy (`{ ...mb, reserved: earlier }`) that only shares them. */
+export function ownTypes(mb: MemblockSnapshot): MemblockTypes | undefined {
+  const t = (mb as Partial<Memblock>).types;
+  return t && t.owner === mb ? t : undefined;
+}
+
+/**
+ * The state as it is now, for keeping: O(1), materialised when read. Successive calls without a change in
+ * between return the same object (the trace shares it between events).
+ */
 export function snapshot(mb: MemblockSnapshot): MemblockSnapshot {
-  return { memory: mb.memory, reserved: mb.reserved };
+  const types = ownTypes(mb);
+  if (!types) return { memory: mb.memory, reserved: mb.reserved };
+  const last = types.last;
+  if (last && last.memVersion === types.memory.version && last.resVersion === types.reserved.version) return last;
+  return (types.last = new LazySnapshot(types.memory, types.memory.version, types.reserved, types.reserved.version));
 }
