@@ -42,6 +42,52 @@ export function zbootImage(payload: Uint8Array, comp = 'gzip'): Uint8Array {
   return b;
 }
 
+/**
+ * A raw Image that carries a __setup()/early_param() table (24-byte obs_kernel_param records) and a kernel_param
+ * table (40-byte records), with their pointers stored in place (RELR builds: 6.12, 7.2) or as R_AARCH64_RELATIVE
+ * addends with zeroed slots (5.10, 6.1). `*name` marks an early_param(). Linked at 0xffff800080000000.
+ */
+export function imageWithParamTables(style: 'relr' | 'rela', setup: readonly string[], params: readonly string[], banner = BANNERS[2]!): Uint8Array {
+  const base = 0xffff800080000000n;
+  const head = rawImage(banner);
+  const strings: number[] = [];
+  const strAt = new Map<string, number>();
+  const strOff = head.length;
+  for (const n of [...setup.map((x) => x.replace(/^\*/, '')), ...params]) {
+    if (strAt.has(n)) continue;
+    strAt.set(n, strOff + strings.length);
+    strings.push(...enc(`${n}\0`));
+  }
+  const align8 = (x: number): number => (x + 7) & ~7;
+  const setupOff = align8(strOff + strings.length);
+  const paramOff = setupOff + 24 * setup.length + 8; // an empty slot ends the setup table
+  const funcOff = 64; // the "functions" point into the header's text
+  const relaOff = paramOff + 40 * params.length + 8;
+  const slots: [number, number][] = []; // file offset of a pointer, file offset it points at
+  setup.forEach((x, i) => {
+    slots.push([setupOff + 24 * i, strAt.get(x.replace(/^\*/, ''))!], [setupOff + 24 * i + 8, funcOff]);
+  });
+  params.forEach((n, i) => slots.push([paramOff + 40 * i, strAt.get(n)!], [paramOff + 40 * i + 16, funcOff]));
+  const b = new Uint8Array(relaOff + (style === 'rela' ? 24 * slots.length : 0));
+  const dv = new DataView(b.buffer);
+  b.set(head, 0);
+  b.set(strings, strOff);
+  setup.forEach((x, i) => dv.setUint32(setupOff + 24 * i + 16, x.startsWith('*') ? 1 : 0, true));
+  slots.forEach(([at, to], i) => {
+    if (style === 'relr') {
+      dv.setBigUint64(at, base + BigInt(to), true);
+    } else {
+      dv.setBigUint64(relaOff + 24 * i, base + BigInt(at), true);
+      dv.setBigUint64(relaOff + 24 * i + 8, 0x403n, true);
+      dv.setBigUint64(relaOff + 24 * i + 16, base + BigInt(to), true);
+    }
+  });
+  return b;
+}
+
+const SEED_SETUP = ['rdinit=', 'init=', '*quiet', '*debug', 'reset_devices', 'rootwait', 'root=', 'rw', 'ro', 'console=', '*mem', '*nokaslr', '*crashkernel', 'irqpoll', '*nr_cpus', 'cgroup_disable=', 'nosmp'];
+const SEED_PARAMS = ['initcall_debug', 'panic_on_warn', 'pause_on_oops', 'panic', 'nomodule', 'consoleblank', 'printk.time', 'printk.devkmsg', 'workqueue.power_efficient', 'rcupdate.rcu_expedited', 'kfence.sample_interval', 'usbcore.nousb', 'module.sig_enforce', 'sysrq_always_enabled', 'irqtime', 'xen_scrub_pages'];
+
 export function imageSeeds(): Uint8Array[] {
   const out: Uint8Array[] = [];
   BANNERS.forEach((banner, i) => {
@@ -51,6 +97,7 @@ export function imageSeeds(): Uint8Array[] {
     if (i !== 1) out.push(zbootImage(gzipSync(raw, { level: 9 })));
   });
   out.push(rawImage(BANNERS[2]!, 0n, 0n, 0x80000n)); // pre-3.17 style: text_offset 0x80000, image_size 0
+  out.push(imageWithParamTables('relr', SEED_SETUP, SEED_PARAMS), imageWithParamTables('rela', SEED_SETUP, SEED_PARAMS, BANNERS[0]!));
   return out;
 }
 

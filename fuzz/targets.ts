@@ -9,7 +9,7 @@ import {
   propStrings, propU32, regEntries, OF_BUS_RULES_5_10, OF_BUS_RULES_6_1, OF_BUS_RULES_6_12, OF_BUS_RULES_7_2,
 } from '../src/inputs/fdt/index.ts';
 import type { FdtNode } from '../src/inputs/fdt/tree.ts';
-import { parseKernelImage } from '../src/inputs/image.ts';
+import { kernelImageBytes, parseKernelImage } from '../src/inputs/image.ts';
 import { kernelConfigFacts, parseKconfig } from '../src/inputs/kconfig.ts';
 import { nokaslrFromCmdline, parseCrashkernel, parseEarlyParams, splitCmdline } from '../src/inputs/cmdline/index.ts';
 import { cmdlineVariants, type CmdlineGeneration } from '../src/kernels/behaviors/cmdline-variants.ts';
@@ -29,6 +29,7 @@ import { parseIomem } from '../src/inputs/iomem.ts';
 import { parseIort } from '../src/inputs/acpi/iort.ts';
 import { parseEfiMemmap } from '../src/inputs/efi-memmap.ts';
 import { parseSnapshot, snapshotToPredictOptions } from '../src/inputs/snapshot/index.ts';
+import { bootParamTables } from '../src/inputs/image-params.ts';
 import { parseSweepLine, sweepOptions } from '../src/sweep/scenario.ts';
 
 export type Outcome = 'ok' | 'error';
@@ -152,6 +153,10 @@ function runImage(bytes: Uint8Array): Outcome {
     if (!Number.isInteger(v.version.major) || !Number.isInteger(v.version.minor) || !Number.isInteger(v.version.patch)) {
       throw new FuzzContractError(`version not integral: ${JSON.stringify(v.version)}`);
     }
+    // the parameter tables: found or not, never an exception; what they hold is printable
+    const raw = kernelImageBytes(bytes, 'Image');
+    const t = raw.ok ? bootParamTables(raw.value) : undefined;
+    if (t && [...t.setup.map((p) => p.str), ...t.params].some((n) => !/^[\x21-\x7e]+$/.test(n))) throw new FuzzContractError('a parameter name that is not printable');
   }
   return outcome(r, 'image');
 }

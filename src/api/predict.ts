@@ -3,7 +3,8 @@
 import { fail, InputFailure, ok, type InputError, type Result } from '../inputs/errors.ts';
 import { parseFdt } from '../inputs/fdt/check.ts';
 import type { Fdt } from '../inputs/fdt/tree.ts';
-import { parseKernelImage } from '../inputs/image.ts';
+import { kernelImageBytes, parseKernelImage } from '../inputs/image.ts';
+import { bootParamTables } from '../inputs/image-params.ts';
 import { kernelConfigFacts, parseKconfig } from '../inputs/kconfig.ts';
 import { qemuVirtDtb } from '../inputs/machines/qemu-virt.ts';
 import { predictBoot, type Prediction } from '../kernels/boot.ts';
@@ -58,7 +59,10 @@ export function resolveKernel(kernel: PredictOptions['kernel'], config?: Predict
   } else {
     const img = parseKernelImage(kernel.bytes, kernel.file);
     if (!img.ok) return img;
-    profile = profileForImage({ version: img.value.version, banner: img.value.banner, imageSize: img.value.imageSize, textOffset: img.value.textOffset });
+    // the image's own parameter tables decide which command-line words go to init (else its generation's Debian build's)
+    const raw = kernelImageBytes(kernel.bytes, kernel.file);
+    const bootParams = raw.ok ? bootParamTables(raw.value) : undefined;
+    profile = profileForImage({ version: img.value.version, banner: img.value.banner, imageSize: img.value.imageSize, textOffset: img.value.textOffset, bootParams });
   }
   if (config) {
     const cfg = parseKconfig(config.text, config.file);

@@ -217,6 +217,9 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
       case 'percpuFirstChunk':
         st.early.percpu(ctx, st.allocInput);
         break;
+      case 'unknownBootOptions':
+        st.early.unknownBootOptions(ctx, st.allocInput);
+        break;
       case 'hashTables':
         st.early.hashTables(ctx, st.allocInput);
         break;

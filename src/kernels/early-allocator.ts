@@ -12,6 +12,7 @@ import { memblockAllowResize } from '../model/memblock/double-array.ts';
 import { percpuFirstChunk } from '../model/percpu.ts';
 import { sparseAllocations } from '../model/sparse.ts';
 import { unflattenRequests } from '../model/unflatten.ts';
+import { INIT_ENV_ARG_LIMIT, unknownBootOptions } from '../model/unknown-bootoptions.ts';
 import type { ZoneSpan } from '../model/zones.ts';
 import { EARLY_SIZES } from './behaviors/early-sizes.ts';
 import { reservedMemByGeneration } from './behaviors/reserved-mem.ts';
@@ -159,6 +160,23 @@ export function earlyAllocatorFor(profile: KernelProfile): EarlyAllocator {
       runRequests(ctx, pc.requests);
       const e = pc.embedded;
       ctx.trace.print('pcpu_embed_first_chunk', { fmt: 'percpu: Embedded %zu pages/cpu s%zu r%zu d%zu u%zu\n', args: [e.pages, e.static, e.reserved, e.dynamic, e.unit], level: 'info', kind: 'percpu' });
+    },
+    unknownBootOptions: (ctx, i) => {
+      const tables = profile.image.bootParams;
+      if (!tables) return;
+      const u = unknownBootOptions(i.cmdline, tables, sizes.unknownOptions);
+      // start_kernel() panics right after console_init(), before any console driver has registered: nothing is printed
+      if (u.panicLater) {
+        throw new ModelPanic('start_kernel', `Too many boot ${u.panicLater.kind} vars at \`${u.panicLater.param}': more than ${INIT_ENV_ARG_LIMIT} command-line words go to init (${u.panicLater.kind === 'init' ? 'arguments' : 'environment variables'}); the kernel panics before its console starts, so the console stays empty`);
+      }
+      if (!u.printk) return;
+      // the allocation, the line printed from it, then its free
+      const [alloc, free] = u.requests as [EarlyRequest, EarlyRequest];
+      const [base] = runRequests(ctx, [alloc]);
+      ctx.trace.print('print_unknown_bootoptions', u.printk);
+      if (base === undefined) return;
+      memblockPhysFree(ctx.mb, base, free.size);
+      note(ctx, 'free', free.site, { base, size: free.size }, free.why);
     },
     hashTables: (ctx, i) => {
       const nr = i.nrKernelPages ?? 0n;

@@ -14,6 +14,7 @@ import type { Generation, KernelVersion } from './generation.ts';
 import type { LayoutConfig } from './layout-config.ts';
 import type { KaslrLinearVariant } from '../model/kaslr.ts';
 import type { Messages } from './messages.ts';
+import type { BootParamTables } from '../inputs/image-params.ts';
 
 export interface ImageFacts {
   /** The build's section sizes as `Memory:` prints them (_etext-_stext …, in KiB); undefined when unknown. */
@@ -23,13 +24,15 @@ export interface ImageFacts {
   textOffset: bigint;
   /** The kernel reserves from _stext, not _text (6.1: the first SEGMENT_ALIGN of the image stays free). */
   reserveSkipsHeader: bigint;
+  /** The __setup()/early_param() strings and kernel_param names the build knows (src/inputs/image-params.ts). */
+  bootParams?: BootParamTables;
 }
 
 /** The ordered boot steps of a generation (STYLE §5: the order is data). */
 export type BootStepName =
   | 'setupMachineFdt' | 'kaslrInit' | 'parseEarlyParams' | 'efiInit' | 'arm64MemblockInit' | 'pagingInit' | 'unflattenDeviceTree'
   | 'numaInit' | 'cpumaskAlloc' | 'sparseInit' | 'zoneSizesInit' | 'dmaLimitsInit' | 'dmaContiguousReserve' | 'reserveCrashkernel'
-  | 'freeAreaInit' | 'buildAllZonelists' | 'memInitPrintInfo' | 'setupArchTail' | 'commandLineCopies' | 'percpuFirstChunk' | 'hashTables' | 'swiotlbInit';
+  | 'freeAreaInit' | 'buildAllZonelists' | 'memInitPrintInfo' | 'setupArchTail' | 'commandLineCopies' | 'percpuFirstChunk' | 'unknownBootOptions' | 'hashTables' | 'swiotlbInit';
 
 export interface Behaviours {
   bootSteps: readonly BootStepName[];

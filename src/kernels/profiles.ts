@@ -1,6 +1,8 @@
 // The built-in profiles: Debian's four arm64 kernels, so the common case needs no download.
 // Values come from the Debian packages (Image header, /boot/config-*) and, for struct sizes, from
 // memblock=debug boots of those binaries (conformance/calibration).
+import { DEBIAN_BOOT_PARAMS } from './data/boot-params.ts';
+import type { BootParamTables } from '../inputs/image-params.ts';
 import { generationOf, parseVersion, type Generation, type KernelVersion } from './generation.ts';
 import type { LayoutConfig } from './layout-config.ts';
 import type { KernelProfile } from './profile.ts';
@@ -61,7 +63,7 @@ function debianProfile(gen: Generation): KernelProfile {
     approximate: false,
     banner: `Linux version ${b.release}`,
     config: debianConfig(gen),
-    image: { imageSize: b.imageSize, textOffset: 0n, reserveSkipsHeader: b.reserveSkipsHeader, sectionsK: b.sectionsK },
+    image: { imageSize: b.imageSize, textOffset: 0n, reserveSkipsHeader: b.reserveSkipsHeader, sectionsK: b.sectionsK, bootParams: DEBIAN_BOOT_PARAMS[b.name] },
     behaviours: behavioursFor(gen, { ndSize: b.ndSize }),
   };
 }
@@ -82,7 +84,7 @@ export function builtinProfile(name: string): KernelProfile | undefined {
  * A profile for another kernel image: the behaviour of its version's generation and that Debian build's
  * struct sizes, with the image's own header values.
  */
-export function profileForImage(img: { version: KernelVersion; banner: string; imageSize: bigint; textOffset: bigint }, config?: Partial<LayoutConfig>): KernelProfile {
+export function profileForImage(img: { version: KernelVersion; banner: string; imageSize: bigint; textOffset: bigint; bootParams?: BootParamTables }, config?: Partial<LayoutConfig>): KernelProfile {
   const { generation, approximate } = generationOf(img.version);
   const base = debianProfile(generation);
   return {
@@ -92,6 +94,7 @@ export function profileForImage(img: { version: KernelVersion; banner: string; i
     approximate,
     banner: img.banner,
     config: { ...base.config, ...config },
-    image: { imageSize: img.imageSize, textOffset: img.textOffset, reserveSkipsHeader: base.image.reserveSkipsHeader, sectionsK: undefined },
+    // without the image's own tables, the Debian build of its generation stands in
+    image: { imageSize: img.imageSize, textOffset: img.textOffset, reserveSkipsHeader: base.image.reserveSkipsHeader, sectionsK: undefined, bootParams: img.bootParams ?? base.image.bootParams },
   };
 }

@@ -224,7 +224,9 @@ test('fixtures: well-formed, from the current scenario files, lines equal to the
       assert.equal(fx.scenarioSha256, ls.sha256, `${where}: recorded from another version of the scenario file (re-record)`);
       assert.equal(fx.dtb.sha256, dtbSha, `${where}: machine.dtb sha256`);
       if (fx.dtb.input) assert.equal(sha256(readFileSync(join(FIXTURE_DIR, id, 'input.dtb'))), fx.dtb.input.sha256, `${where}: input.dtb`);
-      assert.match(fx.kernel.banner, /^Linux version /, where);
+      // a kernel that panics before its console registers prints nothing at all (cmdline-unknown-too-many)
+      if (fx.stop === 'memory' || fx.lines.length) assert.match(fx.kernel.banner, /^Linux version /, where);
+      else assert.equal(fx.kernel.banner, '', where);
       assert.equal(fx.cpu, ls.scenario.machine.cpu, `${where}: cpu`);
       assert.equal(fx.qemu.argv[fx.qemu.argv.indexOf('-seed') + 1], String(ls.scenario.machine.seed), `${where}: -seed in the argv`);
       assert.equal(fx.qemu.argv[fx.qemu.argv.indexOf('-cpu') + 1], fx.cpu, `${where}: -cpu in the argv`);
@@ -235,12 +237,18 @@ test('fixtures: well-formed, from the current scenario files, lines equal to the
         assert.equal(BigInt(fx.loader.dtbAddr), ls.scenario.loader.dtbAddr, `${where}: dtbAddr`);
       }
       assert.ok(fx.qemu.argv.some((a) => a.includes(fx.kernel.image)), `${where}: the argv names the recorded Image`);
+      const log = gunzipSync(readFileSync(join(FIXTURE_DIR, id, f.replace(/\.json$/, '.log.gz')))).toString('utf8');
+      if (fx.stop !== 'memory' && !fx.lines.length) {
+        // a silent boot: the kernel died before any console driver registered (replay.test.ts expects a predicted panic)
+        assert.equal(log, '', `${where}: a boot without memory lines must have printed nothing`);
+        n++;
+        continue;
+      }
       assert.ok(fx.cmdline.startsWith('console=ttyAMA0 ignore_loglevel panic=-1'), where);
       assert.equal(fx.stop, 'memory', `${where}: stop`);
       assert.ok(fx.lines.length > 0, where);
       for (const l of fx.lines) assert.equal(classifyLine(l.text), l.kind, `${where}: ${l.text}`);
       assert.equal(fx.lines.at(-1)?.kind, 'memory', where);
-      const log = gunzipSync(readFileSync(join(FIXTURE_DIR, id, f.replace(/\.json$/, '.log.gz')))).toString('utf8');
       assert.deepEqual(extractMemoryLines(log).lines, fx.lines, `${where}: lines differ from the console log`);
       n++;
     }

@@ -19,6 +19,7 @@ interface Fixture {
   cmdline: string;
   dtb?: { file: string };
   lines: Line[];
+  stop: 'memory' | 'panic' | 'timeout';
 }
 
 const root = 'conformance/fixtures';
@@ -64,6 +65,9 @@ function replay(fx: Fixture, dir: string): Line[] {
     ? { type: 'at' as const, imageAddr: unwrap(parseSize(fx.loader.imageAddr, 'imageAddr')), dtbAddr: unwrap(parseSize(fx.loader.dtbAddr, 'dtbAddr')) }
     : { type: 'qemu-virt' as const };
   const r = predict({ dtb: { bytes: new Uint8Array(readFileSync(dtbPath)), file: dtbPath }, kernel: fx.profile, loader, cpu });
+  // A panic the model predicts comes before any console driver registers (no earlycon here): the console stays empty,
+  // and the recorded boot must have ended without its memory lines.
+  if (!r.ok && r.error.code === 'KERNEL_PANIC' && fx.stop !== 'memory') return [];
   if (!r.ok) throw new Error(`prediction failed: ${JSON.stringify(r.error)}`);
   return dmesgLines(r.value.trace);
 }

@@ -14,6 +14,8 @@ import { qemuVirtDtb } from '../../src/inputs/machines/qemu-virt.ts';
 import type { Generation } from '../../src/kernels/generation.ts';
 import { EARLY_SIZES } from '../../src/kernels/behaviors/early-sizes.ts';
 import { unflattenRequests } from '../../src/model/unflatten.ts';
+import { unknownBootOptions } from '../../src/model/unknown-bootoptions.ts';
+import { builtinProfile } from '../../src/kernels/profiles.ts';
 import { sparseAllocations } from '../../src/model/sparse.ts';
 import { percpuFirstChunk } from '../../src/model/percpu.ts';
 import { hashTableSizes, nrKernelPagesFromZones } from '../../src/model/hash-tables.ts';
@@ -142,13 +144,14 @@ function modelSeq(row: Row, nrKernelPages: bigint): string[] {
   const setupArch = [standardResources(memory.length, c.resourceSize, c.setupArchSite)];
   const cmdline = commandLineCopies(bootargs, c.commandLineSize, c.commandLineSite);
   const percpu = percpuFirstChunk({ possibleCpus: row.smp }, c.percpu).requests;
+  const unknown = unknownBootOptions(bootargs, builtinProfile(`debian-${row.gen}`)!.image.bootParams!, c.unknownOptions).requests;
   const nrAllPages = ram >> 12n;
   const hash = hashTableSizes({ nrKernelPages, nrAllPages }, c.hash).map((h) => h.request);
   const g = swiotlbGeometry(row.gen, ram, row.smp);
   const swiotlb = g ? swiotlbMetadata(g.nslabs, g.nareas, { ...c.swiotlb, pageSize: 4096n }) : [];
   const order = row.gen === '7.2'
-    ? [unflatten, cpumask, setupArch, sparse, cmdline, percpu, hash, swiotlb]
-    : [unflatten, cpumask, sparse, setupArch, cmdline, percpu, hash, swiotlb];
+    ? [unflatten, cpumask, setupArch, sparse, cmdline, percpu, unknown, hash, swiotlb]
+    : [unflatten, cpumask, sparse, setupArch, cmdline, percpu, unknown, hash, swiotlb];
   // A counted request stands for that many identical allocations in a row.
   return order.flat().flatMap((r) => Array.from({ length: Number(r.count ?? 1n) }, () => fmt(r)));
 }
@@ -167,12 +170,11 @@ function kernelPages(row: Row): bigint[] {
   return [pages - pages / 64n - (160n << 8n), pages - pages / 64n];
 }
 
-const LONG_CMDLINE_TODO =
-  'a 234-byte command line adds start_kernel allocations (155 B, freed again) not yet modelled';
-
 for (const row of ROWS) {
-  const todo = row.bootargsLen > 200 ? LONG_CMDLINE_TODO
-    : row.name === 'bookworm-4-4G' ? '6.1 with 4 GiB made a third __earlyonly_bootmem_alloc vmemmap table page: this boot ran without QEMU -seed, so its kaslr-seed (and the linear-map randomisation that decides whether the vmemmap crosses a table boundary, src/model/kaslr.ts) was not recorded; the model, without a seed, predicts 2'
+  // These boots ran without QEMU -seed: their kaslr-seed, and with it the linear-map randomisation that decides
+  // whether the vmemmap crosses a page-table boundary (src/model/kaslr.ts), was not recorded.
+  const todo = row.name === 'bookworm-4-4G' ? '6.1 with 4 GiB made a third __earlyonly_bootmem_alloc vmemmap table page where the model, without the unrecorded kaslr-seed, predicts 2'
+    : row.name === 'trixie-8-3G-long' ? '6.12 with 3 GiB made one __earlyonly_bootmem_alloc vmemmap table page where the model, without the unrecorded kaslr-seed, predicts 2'
       : undefined;
   test(`early sizes observed: ${row.name} (${row.gen}, -smp ${row.smp}, -m ${row.mem}, ${row.dtb} DTB)`, { todo }, () => {
     const want = expand(row.seq);

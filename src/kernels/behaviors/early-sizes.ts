@@ -8,6 +8,10 @@ import type { SparseConsts } from '../../model/sparse.ts';
 import type { PercpuConsts } from '../../model/percpu.ts';
 import type { HashTableConsts } from '../../model/hash-tables.ts';
 import type { Generation } from '../generation.ts';
+import type { UnknownBootOptionsRules } from '../../model/unknown-bootoptions.ts';
+
+/** fs/proc/proc_sysctl.c sysctl_aliases[]: kernel parameters that set a sysctl (checked on the recorded boots). */
+const SYSCTL_ALIASES = ['hardlockup_all_cpu_backtrace', 'hung_task_panic', 'numa_zonelist_order', 'softlockup_all_cpu_backtrace'];
 
 export interface EarlySizes {
   unflatten: UnflattenConsts;
@@ -29,6 +33,8 @@ export interface EarlySizes {
   percpu: PercpuConsts;
   hash: HashTableConsts;
   swiotlb: { style: 'classic' | 'areas'; slotSize: bigint; areaSize: bigint; site: string };
+  /** parse_args()' unknown words and print_unknown_bootoptions() (src/model/unknown-bootoptions.ts). */
+  unknownOptions: UnknownBootOptionsRules;
 }
 
 const KiB = 1024n;
@@ -60,6 +66,8 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
     },
     resourceSize: 64n, setupArchSite: 'setup_arch',
     commandLineSize: 2048, commandLineSite: 'memblock_alloc.constprop.0',
+    // print_unknown_bootoptions() is 5.15+: nothing allocated or printed
+    unknownOptions: { print: false, bootloaderIds: false, sysctlAliases: SYSCTL_ALIASES, site: '', freeSite: '' },
     percpu: {
       ...percpuCommon, staticSize: 95576n, dynamicEarlySize: 12n * KiB, chunkStruct: 136n,
       // mm/percpu.c 5.10: pcpu_nr_slots = __pcpu_size_to_slot(unit) + 2, lists × PCPU_NR_CHUNK_TYPES (2, MEMCG_KMEM).
@@ -84,6 +92,7 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
     },
     resourceSize: 64n, setupArchSite: 'setup_arch',
     commandLineSize: 2048, commandLineSite: 'start_kernel',
+    unknownOptions: { print: true, bootloaderIds: true, sysctlAliases: SYSCTL_ALIASES, site: 'start_kernel', freeSite: 'start_kernel' },
     percpu: {
       ...percpuCommon, staticSize: 87208n, dynamicEarlySize: 12n * KiB, chunkStruct: 136n,
       // 6.1: sidelined, free and to_depopulate slots after the unit-size slot.
@@ -108,6 +117,7 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
     },
     resourceSize: 64n, setupArchSite: 'setup_arch',
     commandLineSize: 2048, commandLineSite: 'start_kernel',
+    unknownOptions: { print: true, bootloaderIds: true, sysctlAliases: SYSCTL_ALIASES, site: 'start_kernel', freeSite: 'start_kernel' },
     percpu: {
       ...percpuCommon, staticSize: 101528n, dynamicEarlySize: 20n * KiB, chunkStruct: 192n, chunkTypes: 1n, slotsPastUnit: 4n,
       sites: { allocInfo: 'pcpu_build_alloc_info', areas: 'pcpu_embed_first_chunk', fcAlloc: 'pcpu_fc_alloc', fcFree: 'pcpu_embed_first_chunk', setup: 'pcpu_setup_first_chunk', firstChunk: 'pcpu_alloc_first_chunk', freeInfo: 'pcpu_free_alloc_info', freeAreas: 'pcpu_embed_first_chunk' },
@@ -129,6 +139,8 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
     },
     resourceSize: 64n, setupArchSite: '__memblock_alloc_or_panic',
     commandLineSize: 2048, commandLineSite: '__memblock_alloc_or_panic',
+    // memblock_free() is no longer inlined: memblock=debug names it as the caller of the free
+    unknownOptions: { print: true, bootloaderIds: true, sysctlAliases: SYSCTL_ALIASES, site: 'start_kernel', freeSite: 'memblock_free' },
     percpu: {
       ...percpuCommon, staticSize: 109144n, dynamicEarlySize: 20n * KiB, chunkStruct: 128n, chunkTypes: 1n, slotsPastUnit: 4n,
       sites: { allocInfo: 'pcpu_build_alloc_info', areas: 'pcpu_embed_first_chunk', fcAlloc: 'pcpu_fc_alloc', fcFree: 'memblock_free', setup: '__memblock_alloc_or_panic', firstChunk: '__memblock_alloc_or_panic', freeInfo: 'memblock_free', freeAreas: 'memblock_free' },

@@ -12,7 +12,7 @@ const MiB = 1n << 20n;
 const stepsUpTo612: BootStepName[] = [
   'setupMachineFdt', 'parseEarlyParams', 'efiInit', 'arm64MemblockInit', 'pagingInit', 'unflattenDeviceTree',
   'numaInit', 'cpumaskAlloc', 'sparseInit', 'zoneSizesInit', 'dmaContiguousReserve', 'reserveCrashkernel',
-  'setupArchTail', 'commandLineCopies', 'percpuFirstChunk', 'buildAllZonelists', 'hashTables', 'swiotlbInit', 'memInitPrintInfo',
+  'setupArchTail', 'commandLineCopies', 'percpuFirstChunk', 'buildAllZonelists', 'unknownBootOptions', 'hashTables', 'swiotlbInit', 'memInitPrintInfo',
 ];
 
 /** 6.12: build_all_zonelists() moved into mm_core_init(), after the hash tables and before mem_init()'s swiotlb. */
@@ -22,7 +22,7 @@ const steps612: BootStepName[] = stepsUpTo612.filter((s) => s !== 'buildAllZonel
 const steps72: BootStepName[] = [
   'kaslrInit', 'setupMachineFdt', 'parseEarlyParams', 'efiInit', 'arm64MemblockInit', 'pagingInit', 'unflattenDeviceTree',
   'numaInit', 'cpumaskAlloc', 'dmaLimitsInit', 'dmaContiguousReserve', 'reserveCrashkernel', 'setupArchTail', 'freeAreaInit',
-  'commandLineCopies', 'percpuFirstChunk', 'hashTables', 'swiotlbInit', 'buildAllZonelists',
+  'commandLineCopies', 'percpuFirstChunk', 'unknownBootOptions', 'hashTables', 'swiotlbInit', 'buildAllZonelists',
 ];
 
 const KiB = 1024n;

@@ -1,0 +1,120 @@
+// Models what start_kernel() does with the words of the command line that no kernel parameter takes
+// (init/main.c, 6.1–7.2): parse_args("Booting kernel", …, unknown_bootoption) hands each one to init — with a
+// value as an environment variable (envp_init), without one as an argument (argv_init) — and
+// print_unknown_bootoptions() (5.15+) prints them with one memblock_alloc(len, SMP_CACHE_BYTES) it frees again.
+//
+// A word is the kernel's when it names a kernel_param (parse_one(), kernel/params.c), is a sysctl alias, a boot
+// loader's identifier ("BOOT_IMAGE=", "kexec"), matches a __setup() string (obsolete_checksetup(): a prefix
+// match whose handler we take to accept it, as nearly all do since 5.18's "return 1 from __setup handlers"), is
+// exactly an early_param() name, or contains a '.' (a module parameter modprobe finds in /proc/cmdline).
+// init= and rdinit= drop the arguments collected before them (init_setup(): LILO's "auto").
+
+import { parameq, splitCmdline } from '../inputs/cmdline/params.ts';
+import type { BootParamTables } from '../inputs/image-params.ts';
+import type { Printk } from '../trace/events.ts';
+import type { EarlyRequest } from './early-sizes/types.ts';
+
+/** CONFIG_INIT_ENV_ARG_LIMIT (32 in every Debian arm64 config): MAX_INIT_ARGS and MAX_INIT_ENVS. */
+export const INIT_ENV_ARG_LIMIT = 32;
+
+export interface UnknownBootOptionsRules {
+  /** print_unknown_bootoptions() exists (5.15+): the allocation and the line. */
+  print: boolean;
+  /** unknown_bootoption() skips "BOOT_IMAGE=" and "kexec" (6.1+ per the recorded boots). */
+  bootloaderIds: boolean;
+  /** sysctl_is_alias(): kernel parameters that are sysctls (fs/proc/proc_sysctl.c sysctl_aliases[]). */
+  sysctlAliases: readonly string[];
+  /** The memblock=debug callers of the allocation and of its free (print_unknown_bootoptions is inlined). */
+  site: string;
+  freeSite: string;
+}
+
+export interface UnknownBootOptions {
+  /** argv_init[1..]: the words without a value init gets as arguments. */
+  argv: string[];
+  /** envp_init[2..]: the `name=value` words init gets in its environment. */
+  envp: string[];
+  /** panic_later: more than INIT_ENV_ARG_LIMIT arguments ("init") or variables ("env"); the kernel panics in kernel_init. */
+  panicLater?: { kind: 'init' | 'env'; param: string };
+  /** print_unknown_bootoptions()'s allocation and free (none when nothing is unknown, on 5.10, or after panic_later). */
+  requests: EarlyRequest[];
+  /** Its line. */
+  printk?: Printk;
+}
+
+/** parameqn(): the first n characters equal, '-' and '_' alike (the C strings end in NUL, so a shorter `a` fails). */
+function parameqn(a: string, b: string, n: number): boolean {
+  if (a.length < n) return false;
+  return parameq(a.slice(0, n), b.slice(0, n));
+}
+
+/**
+ * obsolete_checksetup(): the first __setup() string that prefixes the word and whose handler accepts the rest
+ * takes it; an early_param() counts when it is exactly the word's name. Handlers are not run here: one whose
+ * string ends in '=' is taken to accept any value, and a flag's (no '=') only the bare word, as the flag handlers
+ * do (`if (*str) return 0;` in readonly(), rootwait_setup(), …: "root=" passes "ro" on to "root=").
+ */
+function takenBySetup(line: string, tables: BootParamTables): { taken: boolean; str?: string } {
+  let hadEarly = false;
+  for (const p of tables.setup) {
+    const n = p.str.length;
+    if (!parameqn(line, p.str, n)) continue;
+    if (p.early) {
+      if (line.length === n || line[n] === '=') hadEarly = true;
+    } else if (p.str.endsWith('=') || line.length === n) {
+      return { taken: true, str: p.str };
+    }
+  }
+  return { taken: hadEarly };
+}
+
+const byteLength = (s: string): number => new TextEncoder().encode(s).length;
+
+export function unknownBootOptions(cmdline: string, tables: BootParamTables, rules: UnknownBootOptionsRules): UnknownBootOptions {
+  const argv: string[] = ['init'];
+  const envp: string[] = ['HOME=/', 'TERM=linux'];
+  let panicLater: UnknownBootOptions['panicLater'];
+  const undotted = tables.params.filter((n) => !n.includes('.'));
+  for (const { param, val } of splitCmdline(cmdline).args) {
+    // parse_one(): a kernel_param of that name takes it (a dotted one would be dropped below anyway)
+    if (undotted.some((n) => parameq(n, param))) continue;
+    if (rules.sysctlAliases.includes(param)) continue;
+    // repair_env_string(): the word as it stood, quotes around the value dropped
+    const line = val === null ? param : `${param}=${val}`;
+    if (rules.bootloaderIds && (line.startsWith('BOOT_IMAGE=') || line.startsWith('kexec'))) continue;
+    const setup = takenBySetup(line, tables);
+    if (setup.taken) {
+      if (setup.str === 'init=' || setup.str === 'rdinit=') argv.length = 1;
+      continue;
+    }
+    if (param.includes('.')) continue;
+    if (panicLater) continue;
+    if (val !== null) {
+      let i = 0;
+      for (; i < envp.length; i++) {
+        if (i === INIT_ENV_ARG_LIMIT && !panicLater) panicLater = { kind: 'env', param };
+        if (envp[i]!.startsWith(`${param}=`)) break;
+      }
+      envp[i] = line;
+    } else {
+      if (argv.length > INIT_ENV_ARG_LIMIT) panicLater = { kind: 'init', param };
+      argv.push(param);
+    }
+  }
+  const out: UnknownBootOptions = { argv: argv.slice(1), envp: envp.slice(2), panicLater, requests: [] };
+  if (!rules.print || panicLater || (out.argv.length === 0 && out.envp.length === 0)) return out;
+  const words = [...out.argv, ...out.envp];
+  const len = 1 + words.reduce((n, w) => n + 1 + byteLength(w), 0);
+  const why = `print_unknown_bootoptions(): ${words.length} unknown parameter(s), ${len} bytes with their spaces and the NUL`;
+  out.requests = [
+    { kind: 'alloc', site: rules.site, size: BigInt(len), align: 64n, why },
+    { kind: 'free-tail', site: rules.freeSite, size: BigInt(len), align: 64n, of: 0, offset: 0n, why: 'print_unknown_bootoptions(): freed once printed' },
+  ];
+  out.printk = {
+    fmt: 'Unknown kernel command line parameters "%s", will be passed to user space.\n',
+    args: [words.join(' ')],
+    level: 'notice',
+    kind: 'other',
+  };
+  return out;
+}
