@@ -3,6 +3,7 @@ import { getProp, propString } from '../inputs/fdt/props.ts';
 import type { Fdt } from '../inputs/fdt/tree.ts';
 import type { KdumpVerdict } from '../model/kexec/kdump-verdict.ts';
 import type { Prediction } from '../kernels/boot.ts';
+import { unknownWordsFinding } from './unknown-words.ts';
 
 export interface Finding {
   level: 'error' | 'warn' | 'info';
@@ -62,6 +63,8 @@ export function checkKdump(p: Prediction, fdt?: Fdt, kdump?: KdumpVerdict): Find
     const spin = (cpus?.children ?? []).filter((n) => propString(n, 'enable-method') === 'spin-table' || (getProp(n, 'enable-method') === undefined && n.name.startsWith('cpu@') && propString(cpus!, 'enable-method') === 'spin-table'));
     if (spin.length) out.push({ level: 'warn', code: 'SPIN_TABLE', message: `${spin.length} CPU(s) come up by spin-table: the crashed kernel cannot take them offline, kdump is unreliable`, evidence: spin.map((n) => `${n.path}: enable-method = "spin-table"`) });
   }
+  const unknown = unknownWordsFinding(p);
+  if (unknown) out.push(unknown);
   return out;
 }
 

@@ -29,3 +29,12 @@ test('a 30-bit dma-ranges below RAM empties ZONE_DMA on 6.12 (real fixture)', ()
   const f = checkKdump(r.value);
   assert.equal(f.find((x) => x.code === 'DMA_BUDGET')?.level, 'error');
 });
+
+test('a misspelt crashkernel= is an unknown word with a hint; known and dotted words are not flagged', () => {
+  const f = virt('debian-6.12', 'crashkernal=512M splash quiet console=ttyAMA0 systemd.unit=x.target').find((x) => x.code === 'UNKNOWN_PARAMS');
+  assert.equal(f?.level, 'warn');
+  assert.deepEqual(f?.evidence, ['argument: splash', 'environment: crashkernal=512M', 'crashkernal=512M: did you mean crashkernel?']);
+  assert.ok(!codes(virt('debian-6.12', 'crashkernel=512M quiet console=ttyAMA0 systemd.unit=x.target')).includes('UNKNOWN_PARAMS'));
+  // 5.10 has no nokaslr early_param (kaslr_early_init() looks for the word itself): the word still goes to init
+  assert.deepEqual(virt('debian-5.10', 'crashkernel=512M nokaslr').find((x) => x.code === 'UNKNOWN_PARAMS')?.evidence, ['argument: nokaslr']);
+});
