@@ -17,7 +17,7 @@ import { ofDmaGetMaxCpuAddress } from '../model/of-address.ts';
 import { swiotlbInit, swiotlbStateFrom, type SwiotlbResult } from '../model/swiotlb.ts';
 import { buildAllZonelists, printZones, type ZoneSpan } from '../model/zones.ts';
 import { memoryLine } from '../model/memory-summary.ts';
-import { linearKaslrOffset } from '../model/kaslr.ts';
+import { imageKaslrOffset, linearKaslrOffset } from '../model/kaslr.ts';
 import { printUnavailableRanges } from '../model/unavailable-ranges.ts';
 import { TraceRecorder } from '../trace/recorder.ts';
 import type { BootTrace } from '../trace/events.ts';
@@ -150,6 +150,7 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
           seed: scan.chosen.kaslrSeed, nokaslr: params.nokaslr, linearRegionSize: r.linearRegionSize,
           dramSpan: memblockEndOfDRAM(mb) - memblockStartOfDRAM(mb), paRangeBits: input.paRangeBits, align: b.memstartAlign,
         });
+        st.allocInput.kimageOffset = imageKaslrOffset({ seed: scan.chosen.kaslrSeed, nokaslr: params.nokaslr, randomizeBase: profile.config.randomizeBase, vaBitsMin: Math.min(profile.config.vaBits, 48) });
         st.rmem = st.early.reservedMem(ctx, st.allocInput, params, { addrCells: scan.rootAddrCells, sizeCells: scan.rootSizeCells, elfcorehdr: scan.chosen.elfcorehdr });
         break;
       }

@@ -110,7 +110,7 @@ function pagingInit(ctx: ModelContext, profile: KernelProfile, i: EarlyAllocInpu
   const rules = LINEAR_MAP_RULES[gen];
   // The kimage VA keeps the PA's offset inside 2 MiB (head.S: __PHYS_OFFSET & (MIN_KIMG_ALIGN - 1)).
   const lay = DEBIAN_IMAGE_LAYOUTS[gen];
-  const layout = { ...lay, physBase: i.kernel.base, virtBase: lay.virtBase === 0n ? 0n : lay.virtBase + (i.kernel.base & 0x1fffffn) };
+  const layout = { ...lay, physBase: i.kernel.base, virtBase: lay.virtBase === 0n ? 0n : lay.virtBase + (i.kimageOffset ?? 0n) + (i.kernel.base & 0x1fffffn) };
   const memory = ctx.mb.memory.map((r) => ({ base: r.base, size: r.size, nomap: (r.flags & MEMBLOCK_NOMAP) !== 0 }));
   let kfencePool: { base: bigint; size: bigint } | null = null;
   const plan = (pool: typeof kfencePool) =>

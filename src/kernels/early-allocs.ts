@@ -15,6 +15,8 @@ export interface EarlyAllocInput {
   forcePageGranularity: boolean;
   vaBits: number;
   memstartAddr: bigint;
+  /** KASLR's displacement of the kernel image's virtual address (src/model/kaslr.ts imageKaslrOffset). */
+  kimageOffset?: bigint;
   kernel: { base: bigint; size: bigint };
   /** NODE_DATA(0)'s physical address, once numa init placed it (the usemap goal). */
   nodeData?: bigint;

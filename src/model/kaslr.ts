@@ -34,5 +34,19 @@ export function linearKaslrOffset(v: KaslrLinearVariant | undefined, i: KaslrLin
   return i.align * (((range / i.align) * seed16) >> 16n);
 }
 
+/**
+ * How far KASLR moves the kernel image (virtually) from KIMAGE_VADDR: 5.10 kaslr_early_init() (kaslr.c) and 6.1
+ * pi/kaslr_early.c + head.S compute the same BIT(VA_BITS_MIN - 3) + (seed & GENMASK(VA_BITS_MIN - 3, 0)),
+ * rounded down to 2 MiB (5.10 masks the low bits first, 6.1's head.S `bic x0, x0, #SZ_2M - 1` after).
+ * 0 with nokaslr or no seed (a CPU with RNDR would still draw one: QEMU's cortex-a* have none). Where map_kernel()
+ * takes its page tables from memblock (5.10, 6.1), an image whose randomised range crosses a 1 GiB boundary
+ * costs one more table page.
+ */
+export function imageKaslrOffset(i: { seed?: bigint; nokaslr: boolean; randomizeBase: boolean; vaBitsMin: number }): bigint {
+  if (!i.randomizeBase || i.nokaslr || !i.seed) return 0n;
+  const top = BigInt(i.vaBitsMin - 3);
+  return ((1n << top) + (i.seed & ((1n << (top + 1n)) - 1n))) & ~((1n << 21n) - 1n);
+}
+
 /** QEMU's CPU models as the kernel sees their PARange (target/arm/cpu64.c ID_AA64MMFR0 values). */
 export const QEMU_CPU_PA_BITS: Readonly<Record<string, number>> = { 'cortex-a53': 40, 'cortex-a57': 44, 'cortex-a72': 44, max: 52 };

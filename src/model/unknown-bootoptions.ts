@@ -9,7 +9,7 @@
 // exactly an early_param() name, or contains a '.' (a module parameter modprobe finds in /proc/cmdline).
 // init= and rdinit= drop the arguments collected before them (init_setup(): LILO's "auto").
 
-import { parameq, splitCmdline } from '../inputs/cmdline/params.ts';
+import { splitCmdline } from '../inputs/cmdline/params.ts';
 import type { BootParamTables } from '../inputs/image-params.ts';
 import type { Printk } from '../trace/events.ts';
 import type { EarlyRequest } from './early-sizes/types.ts';
@@ -42,27 +42,45 @@ export interface UnknownBootOptions {
   printk?: Printk;
 }
 
-/** parameqn(): the first n characters equal, '-' and '_' alike (the C strings end in NUL, so a shorter `a` fails). */
-function parameqn(a: string, b: string, n: number): boolean {
-  if (a.length < n) return false;
-  return parameq(a.slice(0, n), b.slice(0, n));
+/** parameq()'s view of a name: '-' and '_' alike. */
+const norm = (s: string): string => (s.includes('-') ? s.replaceAll('-', '_') : s);
+
+/** A kernel's tables as the checks below read them, normalised once per table (a sweep asks thousands of times). */
+interface PreparedTables {
+  /** The kernel_param names without a dot (a dotted word is dropped whether known or not). */
+  params: Set<string>;
+  setup: { str: string; early: boolean; initClears: boolean }[];
+}
+const prepared = new WeakMap<BootParamTables, PreparedTables>();
+function prepare(t: BootParamTables): PreparedTables {
+  let p = prepared.get(t);
+  if (!p) {
+    p = {
+      params: new Set(t.params.filter((n) => !n.includes('.')).map(norm)),
+      setup: t.setup.map((x) => ({ str: norm(x.str), early: x.early, initClears: x.str === 'init=' || x.str === 'rdinit=' })),
+    };
+    prepared.set(t, p);
+  }
+  return p;
 }
 
 /**
- * obsolete_checksetup(): the first __setup() string that prefixes the word and whose handler accepts the rest
- * takes it; an early_param() counts when it is exactly the word's name. Handlers are not run here: one whose
- * string ends in '=' is taken to accept any value, and a flag's (no '=') only the bare word, as the flag handlers
- * do (`if (*str) return 0;` in readonly(), rootwait_setup(), …: "root=" passes "ro" on to "root=").
+ * obsolete_checksetup() (parameqn(): a prefix, '-' and '_' alike): the first __setup() string that prefixes the
+ * word and whose handler accepts the rest takes it; an early_param() counts when it is exactly the word's name.
+ * Handlers are not run here: one whose string ends in '=' is taken to accept any value, and a flag's (no '=')
+ * only the bare word, as the flag handlers do (`if (*str) return 0;` in readonly(), rootwait_setup(), …:
+ * "root=" passes "ro" on to "root=").
  */
-function takenBySetup(line: string, tables: BootParamTables): { taken: boolean; str?: string } {
+function takenBySetup(line: string, t: PreparedTables): { taken: boolean; initClears?: boolean } {
+  const l = norm(line);
   let hadEarly = false;
-  for (const p of tables.setup) {
+  for (const p of t.setup) {
     const n = p.str.length;
-    if (!parameqn(line, p.str, n)) continue;
+    if (!l.startsWith(p.str)) continue;
     if (p.early) {
-      if (line.length === n || line[n] === '=') hadEarly = true;
-    } else if (p.str.endsWith('=') || line.length === n) {
-      return { taken: true, str: p.str };
+      if (l.length === n || l[n] === '=') hadEarly = true;
+    } else if (p.str.endsWith('=') || l.length === n) {
+      return { taken: true, initClears: p.initClears };
     }
   }
   return { taken: hadEarly };
@@ -74,17 +92,17 @@ export function unknownBootOptions(cmdline: string, tables: BootParamTables, rul
   const argv: string[] = ['init'];
   const envp: string[] = ['HOME=/', 'TERM=linux'];
   let panicLater: UnknownBootOptions['panicLater'];
-  const undotted = tables.params.filter((n) => !n.includes('.'));
+  const t = prepare(tables);
   for (const { param, val } of splitCmdline(cmdline).args) {
     // parse_one(): a kernel_param of that name takes it (a dotted one would be dropped below anyway)
-    if (undotted.some((n) => parameq(n, param))) continue;
+    if (t.params.has(norm(param))) continue;
     if (rules.sysctlAliases.includes(param)) continue;
     // repair_env_string(): the word as it stood, quotes around the value dropped
     const line = val === null ? param : `${param}=${val}`;
     if (rules.bootloaderIds && (line.startsWith('BOOT_IMAGE=') || line.startsWith('kexec'))) continue;
-    const setup = takenBySetup(line, tables);
+    const setup = takenBySetup(line, t);
     if (setup.taken) {
-      if (setup.str === 'init=' || setup.str === 'rdinit=') argv.length = 1;
+      if (setup.initClears) argv.length = 1;
       continue;
     }
     if (param.includes('.')) continue;

@@ -34,8 +34,16 @@ function sameState(where: string, model: CrashState, rec: IomemState): void {
 }
 
 const tally = { cases: 0, steps: 0, segments: 0, kdumpLines: 0, kdumpMatched: 0, kaslrAlternatives: 0, verdicts: 0 };
-/** Seeds whose low and high 16 bits sweep the linear-map randomisation in 255 steps (6.1+ read the low bits, 5.10 the high). */
-const KASLR_SEEDS = Array.from({ length: 255 }, (_, k) => BigInt(k + 1) * 0x101n | ((BigInt(k + 1) * 0x101n) << 48n));
+/**
+ * Seeds whose low and high 16 bits sweep the linear-map randomisation in 255 steps (6.1+ read the low bits, 5.10 the
+ * high), and whose bits 21–45 scatter the kernel image's 2 MiB slot (a Weyl sequence over 2^25: the image's place in
+ * its 1 GiB, which decides one map_kernel() table page on 5.10/6.1).
+ */
+const KASLR_SEEDS = Array.from({ length: 255 }, (_, k) => {
+  const lin = BigInt(k + 1) * 0x101n;
+  const slot = (BigInt(k + 1) * 0x9e3779n) & ((1n << 25n) - 1n);
+  return lin | (slot << 21n) | (lin << 48n);
+});
 
 for (const c of cases) {
   const key = `${c.id}/${c.profile}`;

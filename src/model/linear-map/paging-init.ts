@@ -156,7 +156,11 @@ function memo<T extends { mapKernel: ReturnType<typeof cost>; createIdmap: Retur
   let byKey = bySym.get(sym);
   if (!byKey) bySym.set(sym, (byKey = new Map()));
   let hit = byKey.get(key) as T | undefined;
-  if (!hit) byKey.set(key, (hit = make()));
+  if (!hit) {
+    // KASLR seeds give many virtual bases: bounded as the linear trees are
+    if (byKey.size >= 256) byKey.clear();
+    byKey.set(key, (hit = make()));
+  }
   return { mapKernel: { pages: hit.mapKernel.pages, perLevel: { ...hit.mapKernel.perLevel } }, createIdmap: { pages: hit.createIdmap.pages, perLevel: { ...hit.createIdmap.perLevel } } } as T;
 }
 
