@@ -26,45 +26,74 @@ import type { KernelProfile } from './profile.ts';
  * highest free page, so together they take the n highest free pages. Done per free range, not per page.
  */
 export function allocPagesTopDown(ctx: ModelContext, n: bigint, pageSize: bigint, site: string, why: string): void {
-  allocBlocksTopDown(ctx, n, pageSize, site, why);
+  allocBlocksTopDown(ctx, n, pageSize, pageSize, site, why);
 }
 
-/** `n` allocations of an aligned block (size = alignment), one after the other, top-down: the n highest aligned free blocks. */
-export function allocBlocksTopDown(ctx: ModelContext, n: bigint, pageSize: bigint, site: string, why: string): void {
+/**
+ * `n` allocations of `size` bytes aligned to `align` (size a multiple of align), one after the other, top-down:
+ * each lands at round_down(top of the highest free range that fits, align) - size, which is where the one before
+ * it began, so together they fill each free range downwards from its aligned top. Done per free range.
+ */
+export function allocBlocksTopDown(ctx: ModelContext, n: bigint, size: bigint, align: bigint, site: string, why: string): void {
   let left = n;
   const chunks: { base: bigint; size: bigint }[] = [];
+  const pageSize = ctx.mb.pageSize;
   for (const r of forEachFreeMemRange(ctx.mb, { reverse: true })) {
     if (left <= 0n) break;
     const start = r.start < pageSize ? pageSize : r.start; // memblock never hands out the first page
-    const hi = r.end & ~(pageSize - 1n);
-    const lo = (start + pageSize - 1n) & ~(pageSize - 1n);
-    if (hi <= lo) continue;
-    const pages = (hi - lo) / pageSize;
-    const take = pages < left ? pages : left;
-    chunks.push({ base: hi - take * pageSize, size: take * pageSize });
+    const hi = r.end & ~(align - 1n);
+    if (hi <= start || hi - start < size) continue;
+    const fits = (hi - start) / size;
+    const take = fits < left ? fits : left;
+    chunks.push({ base: hi - take * size, size: take * size });
     left -= take;
   }
-  if (left > 0n) throw new ModelPanic(site, `${site}: no free memory for ${n} page-table pages`);
+  if (left > 0n) throw new ModelPanic(site, `${site}: no free memory for ${n} allocations of ${size} bytes`);
   for (const c of chunks) {
     memblockReserveKern(ctx.mb, c.base, c.size, NUMA_NO_NODE);
     note(ctx, 'alloc', site, c, why);
   }
 }
 
+/**
+ * Runs of identical top-down allocations (same caller, size, alignment and limits, size a multiple of the
+ * alignment, none referred to by a later free) become one counted request: sparse_index_alloc() asks for one page
+ * per 128 sections (1 024 on 16 TiB), the vmemmap for a table page per GiB of memmap. Placed together they land
+ * where one-by-one placement puts them (allocBlocksTopDown), at the cost of a free-range walk instead of n.
+ */
+function coalesce(reqs: readonly EarlyRequest[]): { req: EarlyRequest; first: number; n: number }[] {
+  const referenced = new Set<number>();
+  for (const r of reqs) if (r.of !== undefined) referenced.add(r.of);
+  const out: { req: EarlyRequest; first: number; n: number }[] = [];
+  const same = (a: EarlyRequest, b: EarlyRequest) =>
+    a.kind === 'alloc' && b.kind === 'alloc' && a.site === b.site && a.size === b.size && a.align === b.align && a.minAddr === b.minAddr &&
+    a.maxAddr === b.maxAddr && !a.fallbackAnywhere && !b.fallbackAnywhere && !a.orBlocksOf && !b.orBlocksOf && (a.count ?? 1n) === 1n && (b.count ?? 1n) === 1n &&
+    a.align > 0n && a.size % a.align === 0n && a.maxAddr === undefined && (a.minAddr ?? 0n) === 0n;
+  reqs.forEach((r, i) => {
+    const last = out[out.length - 1];
+    if (last && !referenced.has(i) && !referenced.has(i - 1) && same(last.req, r)) last.n++;
+    else out.push({ req: r, first: i, n: 1 });
+  });
+  return out;
+}
+
 /** Places a list of requests in order (memblock_alloc_try_nid semantics; frees of earlier requests' tails). */
 export function runRequests(ctx: ModelContext, reqs: readonly EarlyRequest[]): (bigint | undefined)[] {
   const at: (bigint | undefined)[] = [];
-  for (const r of reqs) {
-    if (r.kind === 'alloc' && r.count !== undefined && r.count !== 1n) {
-      if (r.size !== r.align) throw new Error(`${r.site}: a counted request must have size = align`);
-      allocBlocksTopDown(ctx, r.count, r.size, r.site, r.why);
+  for (const { req: r, n } of coalesce(reqs)) {
+    if (n > 1) {
+      allocBlocksTopDown(ctx, BigInt(n), r.size, r.align, r.site, `${r.why} (and ${n - 1} more like it, placed one after the other)`);
+      for (let k = 0; k < n; k++) at.push(undefined);
+    } else if (r.kind === 'alloc' && r.count !== undefined && r.count !== 1n) {
+      if (r.size % r.align !== 0n) throw new Error(`${r.site}: a counted request's size must be a multiple of its alignment`);
+      allocBlocksTopDown(ctx, r.count, r.size, r.align, r.site, r.why);
       at.push(undefined);
     } else if (r.kind === 'alloc') {
       let base = memblockAllocTryNid(ctx.mb, r.size, r.align, r.minAddr ?? 0n, r.maxAddr ?? 0n, NUMA_NO_NODE);
       if (base === undefined && r.fallbackAnywhere) base = memblockAllocTryNid(ctx.mb, r.size, r.align, 0n, 0n, NUMA_NO_NODE);
       if (base === undefined && r.orBlocksOf) {
         // No single range is big enough: the kernel takes the same memory block by block instead.
-        allocBlocksTopDown(ctx, r.size / r.orBlocksOf, r.orBlocksOf, r.site, `${r.why}, block by block (no free range holds it whole)`);
+        allocBlocksTopDown(ctx, r.size / r.orBlocksOf, r.orBlocksOf, r.orBlocksOf, r.site, `${r.why}, block by block (no free range holds it whole)`);
         at.push(undefined);
         continue;
       }
