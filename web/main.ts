@@ -10,6 +10,7 @@ import { explainPrediction } from '../src/render/explain.ts';
 import { diffPredictions } from '../src/render/diff.ts';
 import { parseSize } from '../src/api/sizes.ts';
 import { formatInputError } from '../src/inputs/errors.ts';
+import { unknownWordsFinding } from '../src/check/unknown-words.ts';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -56,6 +57,13 @@ function kdumpLine(o: PredictOptions, p: Prediction): string {
   return `<p class="kdump ${v.lives === false ? 'dies' : 'lives'}">kdump kernel: <b>${v.lives === undefined ? 'unknown' : v.lives ? 'lives' : 'dies'}</b> — ${esc(v.reasons[0] ?? '')}${segs ? `<br><small>kexec -p: ${esc(segs)}</small>` : ''}</p>`;
 }
 
+/** The command-line words this kernel hands to init (bootmap check's UNKNOWN_PARAMS), with any did-you-mean. */
+function unknownLine(p: Prediction): string {
+  const f = unknownWordsFinding(p);
+  if (!f) return '';
+  return `<p class="unknown ${f.level}">${esc(f.message)}<br><small>${f.evidence.map(esc).join('<br>')}</small></p>`;
+}
+
 function update(): void {
   const cmdline = $<HTMLInputElement>('cmdline').value;
   const kernels = PROFILE_NAMES.filter((k) => $<HTMLInputElement>(`k-${k}`).checked);
@@ -74,7 +82,7 @@ function update(): void {
     if (!r.ok) { parts.push(`<section class="kernel"><h2>${kernel}</h2><p class="err">${esc(formatInputError(r.error))}</p></section>`); continue; }
     preds.push(r.value);
     parts.push(`<section class="kernel" data-kernel="${kernel}"><h2>${kernel}</h2><div class="map">${renderSvg(r.value, { width: 900 })}</div>` +
-      `<pre class="lines">${dmesgLines(r.value.trace).map((l) => esc(l.text)).join('\n')}</pre>` + kdumpLine(o, r.value) +
+      `<pre class="lines">${dmesgLines(r.value.trace).map((l) => esc(l.text)).join('\n')}</pre>` + kdumpLine(o, r.value) + unknownLine(r.value) +
       `<details><summary>why</summary><ul>${explainPrediction(r.value).map((l) => `<li>${esc(l)}</li>`).join('')}</ul></details></section>`);
   }
   if (preds.length >= 2) {

@@ -119,6 +119,14 @@ test('the page in Chromium, driven like a user: preset, command line, two kernel
     assert.ok(shot.nonWhiteShare > 0.05, `only ${(shot.nonWhiteShare * 100).toFixed(1)} % of the map is not white`);
     assert.ok(shot.count(CRASH_COLOUR) >= 40, 'the crash kernel is drawn (its legend swatch)');
 
+    // A misspelt crashkernel= reserves nothing, and each kernel says which words it hands to init.
+    await page.fill('#cmdline', 'crashkernal=256M');
+    for (const k of ['debian-5.10', 'debian-6.12']) {
+      const text = await page.locator(`section.kernel[data-kernel="${k}"] .unknown.warn`).textContent();
+      assert.match(text ?? '', /crashkernal=256M: did you mean crashkernel\?/, `${k}: ${text}`);
+    }
+    assert.equal(crashLine(virt('debian-6.12', 'crashkernal=256M')), undefined);
+
     // Another size: the crash line moves with it.
     await page.fill('#cmdline', 'crashkernel=512M');
     preds = ['debian-5.10', 'debian-6.12'].map((k) => virt(k, 'crashkernel=512M'));
