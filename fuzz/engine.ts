@@ -97,6 +97,7 @@ export function fuzzLoop(target: Target, seeds: readonly Uint8Array[], o: FuzzOp
     }
   };
 
+  let reported = 0;
   // Seeds first, so their coverage is the baseline.
   for (const s of seeds) exec(s);
   o.coverage?.take(true);
@@ -127,7 +128,11 @@ export function fuzzLoop(target: Target, seeds: readonly Uint8Array[], o: FuzzOp
         batch = [];
       }
     }
-    if (o.onProgress && (st.runs & 1023) === 0) o.onProgress({ ...st, ms: performance.now() - t0 });
+    // a coverage batch re-runs its inputs, so the count can step over a multiple of 1024: report on crossing one
+    if (o.onProgress && st.runs >> 10 !== reported) {
+      reported = st.runs >> 10;
+      o.onProgress({ ...st, ms: performance.now() - t0 });
+    }
   }
   st.ms = performance.now() - t0;
   return st;
