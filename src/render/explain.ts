@@ -1,4 +1,5 @@
 // The chain of decisions behind each placement, in plain words with the numbers, read from the boot trace.
+import { unknownWordsFinding } from '../check/unknown-words.ts';
 import type { Prediction } from '../kernels/boot.ts';
 
 const hex = (v: bigint) => '0x' + v.toString(16);
@@ -28,6 +29,8 @@ export function explainPrediction(p: Prediction, fixes: { cmdline: string; resul
     }
   }
   for (const e of pick(/^swiotlb/)) out.push(`swiotlb: ${e.why}${e.range ? ` → ${hex(e.range.base)}` : ''}.`);
+  const unknown = unknownWordsFinding(p);
+  if (unknown) out.push(`command line: ${unknown.message} (${unknown.evidence.join('; ')}).`);
   return out;
 }
 
