@@ -62,6 +62,8 @@ export interface Prediction {
   final: MemblockSnapshot;
   /** memblock_free_all()'s figures (pages): what the page allocator starts with. */
   memory?: { physpages: bigint; totalram: bigint; freeNow: bigint; reserved: bigint; cmaPages: bigint; pageSize: bigint };
+  /** The command-line words no kernel parameter takes, as init gets them (arguments, then `name=value` variables). */
+  initWords?: { argv: string[]; envp: string[] };
   /** num_possible_cpus(): the DT's CPUs, capped by nr_cpus= (DT boots). */
   possibleCpus?: number;
 }
@@ -219,7 +221,7 @@ export function predictBoot(input: BootInput, profile: KernelProfile): Predictio
         st.early.percpu(ctx, st.allocInput);
         break;
       case 'unknownBootOptions':
-        st.early.unknownBootOptions(ctx, st.allocInput);
+        pred.initWords = st.early.unknownBootOptions(ctx, st.allocInput);
         break;
       case 'hashTables':
         st.early.hashTables(ctx, st.allocInput);

@@ -192,20 +192,23 @@ export function earlyAllocatorFor(profile: KernelProfile): EarlyAllocator {
     },
     unknownBootOptions: (ctx, i) => {
       const tables = profile.image.bootParams;
-      if (!tables) return;
+      if (!tables) return undefined;
       const u = unknownBootOptions(i.cmdline, tables, sizes.unknownOptions);
       // start_kernel() panics right after console_init(), before any console driver has registered: nothing is printed
       if (u.panicLater) {
         throw new ModelPanic('start_kernel', `Too many boot ${u.panicLater.kind} vars at \`${u.panicLater.param}': more than ${INIT_ENV_ARG_LIMIT} command-line words go to init (${u.panicLater.kind === 'init' ? 'arguments' : 'environment variables'}); the kernel panics before its console starts, so the console stays empty`);
       }
-      if (!u.printk) return;
+      const words = { argv: u.argv, envp: u.envp };
+      if (!u.printk) return words;
       // the allocation, the line printed from it, then its free
       const [alloc, free] = u.requests as [EarlyRequest, EarlyRequest];
       const [base] = runRequests(ctx, [alloc]);
       ctx.trace.print('print_unknown_bootoptions', u.printk);
-      if (base === undefined) return;
-      memblockPhysFree(ctx.mb, base, free.size);
-      note(ctx, 'free', free.site, { base, size: free.size }, free.why);
+      if (base !== undefined) {
+        memblockPhysFree(ctx.mb, base, free.size);
+        note(ctx, 'free', free.site, { base, size: free.size }, free.why);
+      }
+      return words;
     },
     hashTables: (ctx, i) => {
       const nr = i.nrKernelPages ?? 0n;

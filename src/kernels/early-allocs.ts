@@ -34,7 +34,7 @@ export interface EarlyAllocator {
   setupArchTail(ctx: ModelContext, i: EarlyAllocInput): void;
   commandLineCopies(ctx: ModelContext, i: EarlyAllocInput): void;
   percpu(ctx: ModelContext, i: EarlyAllocInput): void;
-  /** parse_args() → print_unknown_bootoptions(): the command line's words no parameter takes. */
-  unknownBootOptions(ctx: ModelContext, i: EarlyAllocInput): void;
+  /** parse_args() → print_unknown_bootoptions(): the command line's words no parameter takes (handed to init). */
+  unknownBootOptions(ctx: ModelContext, i: EarlyAllocInput): { argv: string[]; envp: string[] } | undefined;
   hashTables(ctx: ModelContext, i: EarlyAllocInput): void;
 }

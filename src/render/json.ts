@@ -12,6 +12,7 @@ export function predictionJson(p: Prediction): object {
     schema: 'bootmap.prediction/1',
     kernel: { profile: p.profile.name, generation: p.profile.generation, version: `${p.profile.version.major}.${p.profile.version.minor}.${p.profile.version.patch}`, approximate: p.profile.approximate },
     cmdline: p.cmdline,
+    initWords: p.initWords ? { arguments: p.initWords.argv, environment: p.initWords.envp } : null,
     dma: p.dma ? { dmaPhysLimit: hex(p.dma.dmaPhysLimit), dma32PhysLimit: hex(p.dma.dma32PhysLimit), why: p.dma.why } : null,
     zones: (p.zones ?? []).map((z) => ({ name: z.name, start: hex(z.startPfn * p.profile.config.pageSize), end: hex(z.endPfn * p.profile.config.pageSize), empty: z.startPfn === z.endPfn })),
     cma: p.cma ? { ok: p.cma.ok, size: hex(p.cma.size), base: p.cma.base !== undefined ? hex(p.cma.base) : null } : null,

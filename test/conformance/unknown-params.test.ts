@@ -12,6 +12,7 @@ import { EARLY_SIZES } from '../../src/kernels/behaviors/early-sizes.ts';
 import { builtinProfile, PROFILE_NAMES } from '../../src/kernels/profiles.ts';
 import { unknownBootOptions } from '../../src/model/unknown-bootoptions.ts';
 import { dmesgLines } from '../../src/render/dmesg.ts';
+import { predictionJson } from '../../src/render/json.ts';
 import { printkLine } from '../../src/render/printk-format.ts';
 
 const TIMESTAMP = /^\[\s*\d+\.\d+\] ?/;
@@ -79,6 +80,10 @@ test('predict prints the line where the kernel does, and 33 words for init panic
     assert.ok(r.ok);
     const lines = dmesgLines(r.value.trace).map((l) => l.text).filter((t) => UNKNOWN.test(t));
     assert.deepEqual(lines, kernel === 'debian-5.10' ? [] : ['Unknown kernel command line parameters "foo xx=aaa LANG=C", will be passed to user space.']);
+    // 5.10 prints nothing and, without the boot loader check, hands init BOOT_IMAGE= too (splash went with init=)
+    assert.deepEqual((predictionJson(r.value) as { initWords: unknown }).initWords, {
+      arguments: ['foo'], environment: kernel === 'debian-5.10' ? ['BOOT_IMAGE=/vmlinuz', 'xx=aaa', 'LANG=C'] : ['xx=aaa', 'LANG=C'],
+    });
     const many = predict({ machine: { type: 'qemu-virt', ramBytes: 2n << 30n, smp: 2 }, kernel, cmdline: Array.from({ length: 33 }, (_, i) => `a${i + 1}`).join(' ') });
     assert.ok(!many.ok && many.error.code === 'KERNEL_PANIC' && /Too many boot init vars at `a33'/.test(many.error.found ?? ''));
   }

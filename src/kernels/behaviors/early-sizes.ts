@@ -66,8 +66,9 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
     },
     resourceSize: 64n, setupArchSite: 'setup_arch',
     commandLineSize: 2048, commandLineSite: 'memblock_alloc.constprop.0',
-    // print_unknown_bootoptions() is 5.15+: nothing allocated or printed
-    unknownOptions: { print: false, bootloaderIds: false, sysctlAliases: SYSCTL_ALIASES, site: '', freeSite: '' },
+    // print_unknown_bootoptions() is 5.15+: nothing allocated or printed; 5.10's unknown_bootoption() has neither the
+    // sysctl aliases nor the boot loader identifiers (init/main.c of 5.10.223): BOOT_IMAGE= reaches init's environment
+    unknownOptions: { print: false, bootloaderIds: false, sysctlAliases: [], site: '', freeSite: '' },
     percpu: {
       ...percpuCommon, staticSize: 95576n, dynamicEarlySize: 12n * KiB, chunkStruct: 136n,
       // mm/percpu.c 5.10: pcpu_nr_slots = __pcpu_size_to_slot(unit) + 2, lists × PCPU_NR_CHUNK_TYPES (2, MEMCG_KMEM).
