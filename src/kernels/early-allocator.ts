@@ -61,7 +61,9 @@ export function allocBlocksTopDown(ctx: ModelContext, n: bigint, size: bigint, a
  * per 128 sections (1 024 on 16 TiB), the vmemmap for a table page per GiB of memmap. Placed together they land
  * where one-by-one placement puts them (allocBlocksTopDown), at the cost of a free-range walk instead of n.
  */
-function coalesce(reqs: readonly EarlyRequest[]): { req: EarlyRequest; first: number; n: number }[] {
+function coalesce(reqs: readonly EarlyRequest[], bottomUp: boolean): { req: EarlyRequest; first: number; n: number }[] {
+  // allocBlocksTopDown() places top-down, as arm64 always allocates (memblock.bottom_up is never set there)
+  if (bottomUp) return reqs.map((req, first) => ({ req, first, n: 1 }));
   const referenced = new Set<number>();
   for (const r of reqs) if (r.of !== undefined) referenced.add(r.of);
   const out: { req: EarlyRequest; first: number; n: number }[] = [];
@@ -80,7 +82,7 @@ function coalesce(reqs: readonly EarlyRequest[]): { req: EarlyRequest; first: nu
 /** Places a list of requests in order (memblock_alloc_try_nid semantics; frees of earlier requests' tails). */
 export function runRequests(ctx: ModelContext, reqs: readonly EarlyRequest[]): (bigint | undefined)[] {
   const at: (bigint | undefined)[] = [];
-  for (const { req: r, n } of coalesce(reqs)) {
+  for (const { req: r, n } of coalesce(reqs, ctx.mb.bottomUp)) {
     if (n > 1) {
       allocBlocksTopDown(ctx, BigInt(n), r.size, r.align, r.site, `${r.why} (and ${n - 1} more like it, placed one after the other)`);
       for (let k = 0; k < n; k++) at.push(undefined);
