@@ -1,10 +1,10 @@
 // Models what start_kernel() does with the words of the command line that no kernel parameter takes
-// (init/main.c, 6.1–7.2): parse_args("Booting kernel", …, unknown_bootoption) hands each one to init — with a
+// (init/main.c, 5.10–7.2): parse_args("Booting kernel", …, unknown_bootoption) hands each one to init — with a
 // value as an environment variable (envp_init), without one as an argument (argv_init) — and
 // print_unknown_bootoptions() (5.15+) prints them with one memblock_alloc(len, SMP_CACHE_BYTES) it frees again.
 //
-// A word is the kernel's when it names a kernel_param (parse_one(), kernel/params.c), is a sysctl alias, a boot
-// loader's identifier ("BOOT_IMAGE=", "kexec"), matches a __setup() string (obsolete_checksetup(): a prefix
+// A word is the kernel's when it names a kernel_param (parse_one(), kernel/params.c), is a sysctl alias or a boot
+// loader's identifier ("BOOT_IMAGE=", "kexec"; both checks 6.1+, not in 5.10.223), matches a __setup() string (obsolete_checksetup(): a prefix
 // match whose handler we take to accept it, as nearly all do since 5.18's "return 1 from __setup handlers"), is
 // exactly an early_param() name, or contains a '.' (a module parameter modprobe finds in /proc/cmdline).
 // init= and rdinit= drop the arguments collected before them (init_setup(): LILO's "auto").
@@ -20,7 +20,7 @@ export const INIT_ENV_ARG_LIMIT = 32;
 export interface UnknownBootOptionsRules {
   /** print_unknown_bootoptions() exists (5.15+): the allocation and the line. */
   print: boolean;
-  /** unknown_bootoption() skips "BOOT_IMAGE=" and "kexec" (6.1+ per the recorded boots). */
+  /** unknown_bootoption() skips "BOOT_IMAGE=" and "kexec" (6.1+; 5.10.223 hands them to init). */
   bootloaderIds: boolean;
   /** sysctl_is_alias(): kernel parameters that are sysctls (fs/proc/proc_sysctl.c sysctl_aliases[]). */
   sysctlAliases: readonly string[];
@@ -34,7 +34,10 @@ export interface UnknownBootOptions {
   argv: string[];
   /** envp_init[2..]: the `name=value` words init gets in its environment. */
   envp: string[];
-  /** panic_later: more than INIT_ENV_ARG_LIMIT arguments ("init") or variables ("env"); the kernel panics in kernel_init. */
+  /**
+   * panic_later: more than INIT_ENV_ARG_LIMIT arguments ("init") or variables ("env"): start_kernel() panics right
+   * after console_init(), before a console driver has registered (recorded: an empty console).
+   */
   panicLater?: { kind: 'init' | 'env'; param: string };
   /** print_unknown_bootoptions()'s allocation and free (none when nothing is unknown, on 5.10, or after panic_later). */
   requests: EarlyRequest[];
