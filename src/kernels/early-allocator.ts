@@ -214,13 +214,13 @@ export function earlyAllocatorFor(profile: KernelProfile): EarlyAllocator {
     },
     hashTables: (ctx, i) => {
       const nr = i.nrKernelPages ?? 0n;
-      for (const h of hashTableSizes({ nrKernelPages: nr, nrAllPages: nr }, sizes.hash)) {
+      // alloc_large_system_hash() scales against PAGE_SHIFT: 4× the entries at 16K pages
+      for (const h of hashTableSizes({ nrKernelPages: nr, nrAllPages: nr }, { ...sizes.hash, pageShift: pageShift })) {
         runRequests(ctx, [h.request]);
         ctx.trace.print('alloc_large_system_hash', { fmt: '%s hash table entries: %ld (order: %d, %lu bytes, %s)\n', args: [h.name, h.entries, h.order, h.bytes, 'linear'], level: 'info', kind: 'hash' });
       }
     },
   };
-  void pageShift;
 }
 
 /** nr_kernel_pages as free_area_init() leaves it: 5.10/6.1 from the zones, 6.12/7.2 from the free memblock ranges. */

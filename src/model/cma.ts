@@ -7,8 +7,11 @@ import {
 import { NUMA_NO_NODE } from './memblock/types.ts';
 
 export interface CmaVariant {
-  /** CMA_MIN_ALIGNMENT_BYTES (6.1+) or PAGE_SIZE << max(MAX_ORDER-1, pageblock_order) (5.10). */
-  minAlignment: bigint;
+  /**
+   * The area's alignment: 'pageblock' is CMA_MIN_ALIGNMENT_BYTES = PAGE_SIZE << pageblock_order (6.1+); 'max-order'
+   * is PAGE_SIZE << max(MAX_ORDER - 1, pageblock_order) (5.10). See cmaMinAlignment().
+   */
+  alignment: 'pageblock' | 'max-order';
   /** `cma=…-limit`: 5.10–6.12 take min_not_zero(user, DMA limit); 7.2 honours the user limit. */
   userLimitOverridesDma: boolean;
   /** The bottom-up-above-4G try: keyed on memblock_end (6.1/6.12), on the limit (7.2), or absent (5.10). */
@@ -37,6 +40,18 @@ export interface CmaResult {
 }
 
 const SZ_4G = 1n << 32n;
+
+/**
+ * The CMA alignment for a page size: pageblock_order is PMD_SHIFT - PAGE_SHIFT = PAGE_SHIFT - 3 on arm64 (2 MiB at
+ * 4K, 32 MiB at 16K, 512 MiB at 64K); 5.10's MAX_ORDER - 1 is 10 at 4K (ARCH_FORCE_MAX_ORDER 11/14 at 16K/64K:
+ * no larger than pageblock_order there).
+ */
+export function cmaMinAlignment(v: CmaVariant, pageSize: bigint): bigint {
+  const shift = BigInt(pageSize.toString(2).length - 1);
+  const pageblockOrder = shift - 3n;
+  const order = v.alignment === 'max-order' && shift === 12n && pageblockOrder < 10n ? 10n : pageblockOrder;
+  return pageSize << order;
+}
 const alignUp = (v: bigint, a: bigint) => (v + a - 1n) & ~(a - 1n);
 
 /** Models dma_contiguous_reserve(limit). `defaultAreaFromDt`: a DT linux,cma-default node already set the area. */
@@ -63,17 +78,17 @@ export function dmaContiguousReserve(
     note(ctx, 'decision', 'dma_contiguous_reserve', undefined, 'no global CMA area: a /reserved-memory linux,cma-default node already provides it');
     return undefined;
   }
-  return cmaDeclareContiguousNid(ctx, v, base, size, selectedLimit, fixed);
+  return cmaDeclareContiguousNid(ctx, v, base, size, selectedLimit, fixed, pageSize);
 }
 
 const minNotZero = (a: bigint, b: bigint) => (a === 0n ? b : b === 0n ? a : a < b ? a : b);
 
 /** Models cma_declare_contiguous_nid(base, size, limit, 0, 0, fixed, "reserved", …, NUMA_NO_NODE). */
-export function cmaDeclareContiguousNid(ctx: ModelContext, v: CmaVariant, base: bigint, size: bigint, limit: bigint, fixed: boolean): CmaResult {
+export function cmaDeclareContiguousNid(ctx: ModelContext, v: CmaVariant, base: bigint, size: bigint, limit: bigint, fixed: boolean, pageSize: bigint): CmaResult {
   const site = 'cma_declare_contiguous_nid';
   const nid = NUMA_NO_NODE;
   const memblockEnd = memblockEndOfDRAM(ctx.mb);
-  const align = v.minAlignment;
+  const align = cmaMinAlignment(v, pageSize);
   const failed = (s: bigint): CmaResult => {
     emit(ctx, site, 'cmaFailed', v.printsNid ? [s >> 20n, nid] : [s >> 20n]);
     return { ok: false, size: s };
