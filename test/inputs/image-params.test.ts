@@ -56,3 +56,16 @@ for (const name of PROFILE_NAMES) {
     assert.deepEqual(p.image.bootParams!.params, t.params.filter((n) => !n.includes('.')));
   });
 }
+
+test('predict with a kernel image uses that image’s own tables', async () => {
+  const { predict } = await import('../../src/api/predict.ts');
+  const image = imageWithParamTables('relr', [...SETUP, 'frobnicate='], PARAMS);
+  const run = (kernel: Parameters<typeof predict>[0]['kernel']) => {
+    const r = predict({ machine: { type: 'qemu-virt', ramBytes: 2n << 30n, smp: 2 }, kernel, cmdline: 'frobnicate=1 splash' });
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.error));
+    return r.value.initWords;
+  };
+  // this image knows frobnicate=; Debian's 6.12 does not
+  assert.deepEqual(run({ bytes: image, file: 'Image' }), { argv: ['splash'], envp: [] });
+  assert.deepEqual(run('debian-6.12'), { argv: ['splash'], envp: ['frobnicate=1'] });
+});
