@@ -9,7 +9,7 @@ import {
   propStrings, propU32, regEntries, OF_BUS_RULES_5_10, OF_BUS_RULES_6_1, OF_BUS_RULES_6_12, OF_BUS_RULES_7_2,
 } from '../src/inputs/fdt/index.ts';
 import type { FdtNode } from '../src/inputs/fdt/tree.ts';
-import { kernelImageBytes, parseKernelImage } from '../src/inputs/image.ts';
+import { readKernelImage } from '../src/inputs/image.ts';
 import { kernelConfigFacts, parseKconfig } from '../src/inputs/kconfig.ts';
 import { nokaslrFromCmdline, parseCrashkernel, parseEarlyParams, splitCmdline } from '../src/inputs/cmdline/index.ts';
 import { cmdlineVariants, type CmdlineGeneration } from '../src/kernels/behaviors/cmdline-variants.ts';
@@ -147,15 +147,14 @@ function mutateImage(rng: Rng, b: Uint8Array, other: Uint8Array | undefined, max
 }
 
 function runImage(bytes: Uint8Array): Outcome {
-  const r = parseKernelImage(bytes, 'Image');
+  const r = readKernelImage(bytes, 'Image');
   if (r.ok) {
-    const v = r.value;
+    const v = r.value.info;
     if (!Number.isInteger(v.version.major) || !Number.isInteger(v.version.minor) || !Number.isInteger(v.version.patch)) {
       throw new FuzzContractError(`version not integral: ${JSON.stringify(v.version)}`);
     }
     // the parameter tables: found or not, never an exception; what they hold is printable
-    const raw = kernelImageBytes(bytes, 'Image');
-    const t = raw.ok ? bootParamTables(raw.value) : undefined;
+    const t = bootParamTables(r.value.raw);
     if (t && [...t.setup.map((p) => p.str), ...t.params].some((n) => !/^[\x21-\x7e]+$/.test(n))) throw new FuzzContractError('a parameter name that is not printable');
   }
   return outcome(r, 'image');

@@ -2,7 +2,6 @@
 // kernel the way the chosen path places it, and boot the kdump kernel inside what it was given.
 import { fail, ok, type InputError, type Result } from '../inputs/errors.ts';
 import { parseFdt } from '../inputs/fdt/check.ts';
-import { kernelImageBytes, parseKernelImage } from '../inputs/image.ts';
 import { qemuVirtDtb } from '../inputs/machines/qemu-virt.ts';
 import type { Prediction } from '../kernels/boot.ts';
 import type { KernelProfile } from '../kernels/profile.ts';
@@ -11,7 +10,7 @@ import { type LifecycleAction, type LifecycleStep, runLifecycle, type CrashState
 import { kexecProtection, type Protection } from '../model/kexec/protection.ts';
 import { purgatoryDigest, type PurgatoryDigest } from '../model/kexec/purgatory.ts';
 import { kdumpVerdict, type KdumpVerdict } from '../model/kexec/kdump-verdict.ts';
-import { predict, type PredictOptions, resolveKernel } from './predict.ts';
+import { predict, type PredictOptions, resolveKernelImage } from './predict.ts';
 import { QEMU_CPU_PA_BITS } from '../model/kaslr.ts';
 
 export type LoadPath = 'kexec_load' | 'kexec_file_load';
@@ -99,13 +98,10 @@ const countCpus = (p: Prediction): number => p.possibleCpus ?? 1;
 
 function crashKernelFacts(k: KexecOptions['crashKernel'], firstProfile: KernelProfile): Result<{ profile: KernelProfile; imageSize: bigint; textOffset: bigint; fileBytes: bigint; bytes?: Uint8Array }> {
   if (k === undefined) return ok({ profile: firstProfile, imageSize: firstProfile.image.imageSize, textOffset: firstProfile.image.textOffset, fileBytes: 0n });
-  const prof = resolveKernel(k);
+  const prof = resolveKernelImage(k);
   if (!prof.ok) return prof;
-  if (typeof k === 'string') return ok({ profile: prof.value, imageSize: prof.value.image.imageSize, textOffset: prof.value.image.textOffset, fileBytes: 0n });
-  const img = parseKernelImage(k.bytes, k.file);
-  if (!img.ok) return img;
+  const { profile, image } = prof.value;
+  if (!image) return ok({ profile, imageSize: profile.image.imageSize, textOffset: profile.image.textOffset, fileBytes: 0n });
   // kexec-tools decompresses a gzip or zboot vmlinuz and loads (and hashes) the Image inside.
-  const raw = kernelImageBytes(k.bytes, k.file);
-  if (!raw.ok) return raw;
-  return ok({ profile: prof.value, imageSize: img.value.imageSize, textOffset: img.value.textOffset, fileBytes: BigInt(raw.value.length), bytes: raw.value });
+  return ok({ profile, imageSize: image.info.imageSize, textOffset: image.info.textOffset, fileBytes: BigInt(image.raw.length), bytes: image.raw });
 }

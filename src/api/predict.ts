@@ -3,7 +3,7 @@
 import { fail, InputFailure, ok, type InputError, type Result } from '../inputs/errors.ts';
 import { parseFdt } from '../inputs/fdt/check.ts';
 import type { Fdt } from '../inputs/fdt/tree.ts';
-import { kernelImageBytes, parseKernelImage } from '../inputs/image.ts';
+import { readKernelImage, type KernelImageInfo } from '../inputs/image.ts';
 import { bootParamTables } from '../inputs/image-params.ts';
 import { kernelConfigFacts, parseKconfig } from '../inputs/kconfig.ts';
 import { qemuVirtDtb } from '../inputs/machines/qemu-virt.ts';
@@ -50,19 +50,26 @@ const QEMU_VIRT_RAM_BASE = 0x40000000n;
 const MiB = 1n << 20n;
 
 export function resolveKernel(kernel: PredictOptions['kernel'], config?: PredictOptions['config']): Result<KernelProfile> {
+  const r = resolveKernelImage(kernel, config);
+  return r.ok ? ok(r.value.profile) : r;
+}
+
+/** resolveKernel(), with the raw Image when the kernel is a file (kexec loads and hashes it): decompressed once. */
+export function resolveKernelImage(kernel: PredictOptions['kernel'], config?: PredictOptions['config']): Result<{ profile: KernelProfile; image?: { info: KernelImageInfo; raw: Uint8Array } }> {
   let profile: KernelProfile;
+  let image: { info: KernelImageInfo; raw: Uint8Array } | undefined;
   if (kernel === undefined || typeof kernel === 'string') {
     const name = kernel ?? 'debian-6.12';
     const p = builtinProfile(name);
     if (!p) return fail({ kind: 'option', code: 'UNKNOWN_PROFILE', file: '--kernel', expected: `an image file or one of ${PROFILE_NAMES.join(', ')}`, found: name });
     profile = p;
   } else {
-    const img = parseKernelImage(kernel.bytes, kernel.file);
+    const img = readKernelImage(kernel.bytes, kernel.file);
     if (!img.ok) return img;
+    image = img.value;
+    const { info, raw } = image;
     // the image's own parameter tables decide which command-line words go to init (else its generation's Debian build's)
-    const raw = kernelImageBytes(kernel.bytes, kernel.file);
-    const bootParams = raw.ok ? bootParamTables(raw.value) : undefined;
-    profile = profileForImage({ version: img.value.version, banner: img.value.banner, imageSize: img.value.imageSize, textOffset: img.value.textOffset, bootParams });
+    profile = profileForImage({ version: info.version, banner: info.banner, imageSize: info.imageSize, textOffset: info.textOffset, bootParams: bootParamTables(raw) });
   }
   if (config) {
     const cfg = parseKconfig(config.text, config.file);
@@ -79,7 +86,7 @@ export function resolveKernel(kernel: PredictOptions['kernel'], config?: Predict
     };
     profile = { ...profile, config: { ...profile.config, ...c } };
   }
-  return ok(profile);
+  return ok({ profile, image });
 }
 
 /** Where QEMU's virt -kernel loader puts things (hw/arm/boot.c): Image at RAM + 2 MiB, DTB after the initrd slot. */

@@ -2,7 +2,6 @@
 // crashkernel= silently reserves nothing, and the kernel only says so in one line that goes to init's arguments.
 import { EARLY_SIZES } from '../kernels/behaviors/early-sizes.ts';
 import type { Prediction } from '../kernels/boot.ts';
-import { unknownBootOptions } from '../model/unknown-bootoptions.ts';
 import type { Finding } from './lint.ts';
 
 /** Levenshtein distance, stopping early once it exceeds `max`. */
@@ -34,11 +33,12 @@ function nearest(name: string, known: readonly string[]): string | undefined {
   return best;
 }
 
+/** The words the boot handed to init (Prediction.initWords, from src/model/unknown-bootoptions.ts) as a finding. */
 export function unknownWordsFinding(p: Prediction): Finding | undefined {
   const tables = p.profile.image.bootParams;
-  if (!tables) return undefined;
+  const u = p.initWords;
+  if (!tables || !u) return undefined;
   const rules = EARLY_SIZES[p.profile.generation].unknownOptions;
-  const u = unknownBootOptions(p.cmdline, tables, rules);
   const words = [...u.argv, ...u.envp];
   if (!words.length) return undefined;
   const known = [...new Set([...tables.setup.map((s) => s.str.replace(/=$/, '')), ...tables.params.filter((n) => !n.includes('.'))])];

@@ -39,28 +39,36 @@ function kva(dv: DataView, off: number): number {
 /** An R_AARCH64_RELATIVE entry (r_offset, r_info, r_addend) starts at `off`. */
 const isRelative = (dv: DataView, off: number): boolean => dv.getUint32(off + 8, true) === R_AARCH64_RELATIVE && dv.getUint32(off + 12, true) === 0;
 
+/** The R_AARCH64_RELATIVE entries of an Image: the address each patches → the address it stores (low 48 bits). */
+function relocations(bytes: Uint8Array): Map<number, number> {
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const rela = new Map<number, number>();
+  for (let off = 0; off + 24 <= bytes.length; off += 8) {
+    if (!isRelative(dv, off)) continue;
+    const at = kva(dv, off);
+    if (at >= 0) rela.set(at, kva(dv, off + 16));
+  }
+  return rela;
+}
+
 /** A view of the Image's 64-bit pointers, whether stored in place or as relocation addends. */
 class PointerView {
   private readonly dv: DataView;
-  private readonly rela = new Map<number, number>();
 
   constructor(
     readonly bytes: Uint8Array,
     /** The link address of the first byte, low 48 bits. */
     readonly base: number,
+    /** relocations(bytes), read once for every base tried. */
+    private readonly rela: ReadonlyMap<number, number>,
   ) {
     this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    for (let off = 0; off + 24 <= bytes.length; off += 8) {
-      if (!isRelative(this.dv, off)) continue;
-      const at = kva(this.dv, off) - base;
-      if (at >= 0 && at < bytes.length) this.rela.set(at, kva(this.dv, off + 16));
-    }
   }
 
   /** The pointer stored at a file offset: a kernel address (low 48 bits), 0 for NULL, -1 for anything else. */
   ptr(off: number): number {
     if (off < 0 || off + 8 > this.bytes.length) return -1;
-    const r = this.rela.get(off);
+    const r = this.rela.get(this.base + off);
     if (r !== undefined) return r;
     if (this.dv.getUint32(off, true) === 0 && this.dv.getUint32(off + 4, true) === 0) return 0;
     return kva(this.dv, off);
@@ -94,7 +102,7 @@ class PointerView {
   slotsPointingAt(targets: readonly number[]): number[] {
     const want = new Set(targets);
     const out: number[] = [];
-    for (const [off, v] of this.rela) if (want.has(v)) out.push(off);
+    for (const [at, v] of this.rela) if (want.has(v) && at >= this.base && at - this.base < this.bytes.length) out.push(at - this.base);
     for (let off = 0; off + 8 <= this.bytes.length; off += 8) {
       const v = kva(this.dv, off);
       if (v >= 0 && want.has(v)) out.push(off);
@@ -184,8 +192,9 @@ export function bootParamTables(image: Uint8Array): BootParamTables | undefined 
   const consoles = stringOffsets(image, 'console=');
   const panics = stringOffsets(image, 'panic');
   if (!consoles.length || !panics.length) return undefined;
+  const rela = relocations(image);
   for (const base of linkBases(image, consoles)) {
-    const v = new PointerView(image, base);
+    const v = new PointerView(image, base, rela);
     for (const c of consoles) {
       const setup = setupTable(v, base + c);
       if (!setup) continue;

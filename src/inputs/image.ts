@@ -114,15 +114,21 @@ export function kernelImageBytes(bytes: Uint8Array, file: string, cap = MAX_DECO
   }
 }
 
-/** Parses a kernel image: raw arm64 Image, gzip of one, or EFI zboot (`MZ` + `zimg`) with a gzip payload. */
-export function parseKernelImage(bytes: Uint8Array, file: string, cap = MAX_DECOMPRESSED): Result<KernelImageInfo> {
+/** A kernel image's header facts and the raw Image inside it, decompressed once for both. */
+export function readKernelImage(bytes: Uint8Array, file: string, cap = MAX_DECOMPRESSED): Result<{ info: KernelImageInfo; raw: Uint8Array }> {
   const raw = kernelImageBytes(bytes, file, cap);
   if (!raw.ok) return raw;
   const format = raw.value === bytes ? 'image' : bytes[0] === 0x1f ? 'gzip' : 'zboot';
   try {
-    return ok(parseRaw(new ByteReader(raw.value, file, 'image'), format));
+    return ok({ info: parseRaw(new ByteReader(raw.value, file, 'image'), format), raw: raw.value });
   } catch (e) {
     if (e instanceof InputFailure) return fail(e.error);
     throw e;
   }
+}
+
+/** Parses a kernel image: raw arm64 Image, gzip of one, or EFI zboot (`MZ` + `zimg`) with a gzip payload. */
+export function parseKernelImage(bytes: Uint8Array, file: string, cap = MAX_DECOMPRESSED): Result<KernelImageInfo> {
+  const r = readKernelImage(bytes, file, cap);
+  return r.ok ? ok(r.value.info) : r;
 }

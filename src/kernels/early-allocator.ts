@@ -214,8 +214,7 @@ export function earlyAllocatorFor(profile: KernelProfile): EarlyAllocator {
     },
     hashTables: (ctx, i) => {
       const nr = i.nrKernelPages ?? 0n;
-      // alloc_large_system_hash() scales against PAGE_SHIFT: 4× the entries at 16K pages
-      for (const h of hashTableSizes({ nrKernelPages: nr, nrAllPages: nr }, { ...sizes.hash, pageShift: pageShift })) {
+      for (const h of hashTableSizes({ pageShift, nrKernelPages: nr, nrAllPages: nr }, sizes.hash)) {
         runRequests(ctx, [h.request]);
         ctx.trace.print('alloc_large_system_hash', { fmt: '%s hash table entries: %ld (order: %d, %lu bytes, %s)\n', args: [h.name, h.entries, h.order, h.bytes, 'linear'], level: 'info', kind: 'hash' });
       }

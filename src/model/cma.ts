@@ -41,16 +41,18 @@ export interface CmaResult {
 
 const SZ_4G = 1n << 32n;
 
+/** 5.10's MAX_ORDER - 1 by PAGE_SHIFT (arm64 Kconfig ARCH_FORCE_MAX_ORDER: 11 at 4K, 12 at 16K, 14 at 64K). */
+const MAX_ORDER_MINUS_1: Readonly<Record<number, bigint>> = { 12: 10n, 14: 11n, 16: 13n };
+
 /**
  * The CMA alignment for a page size: pageblock_order is PMD_SHIFT - PAGE_SHIFT = PAGE_SHIFT - 3 on arm64 (2 MiB at
- * 4K, 32 MiB at 16K, 512 MiB at 64K); 5.10's MAX_ORDER - 1 is 10 at 4K (ARCH_FORCE_MAX_ORDER 11/14 at 16K/64K:
- * no larger than pageblock_order there).
+ * 4K, 32 MiB at 16K, 512 MiB at 64K); 5.10 takes the larger of it and MAX_ORDER - 1 (4 MiB at 4K).
  */
 export function cmaMinAlignment(v: CmaVariant, pageSize: bigint): bigint {
-  const shift = BigInt(pageSize.toString(2).length - 1);
-  const pageblockOrder = shift - 3n;
-  const order = v.alignment === 'max-order' && shift === 12n && pageblockOrder < 10n ? 10n : pageblockOrder;
-  return pageSize << order;
+  const shift = pageSize.toString(2).length - 1;
+  const pageblockOrder = BigInt(shift - 3);
+  const maxOrder = v.alignment === 'max-order' ? (MAX_ORDER_MINUS_1[shift] ?? 0n) : 0n;
+  return pageSize << (maxOrder > pageblockOrder ? maxOrder : pageblockOrder);
 }
 const alignUp = (v: bigint, a: bigint) => (v + a - 1n) & ~(a - 1n);
 

@@ -8,13 +8,14 @@
 import { alignUp, ilog2, roundupPowOfTwo, type EarlyRequest } from './early-sizes/types.ts';
 
 export interface HashTableConsts {
-  pageShift: number;
   /** sizeof(struct hlist_bl_head) = sizeof(struct hlist_head) = 8. */
   bucketSize: bigint;
   site: string;
 }
 
 export interface HashTableInput {
+  /** PAGE_SHIFT of the kernel: the tables' scale is against it (4× the entries at 16K pages than at 4K). */
+  pageShift: number;
   nrKernelPages: bigint;
   nrAllPages: bigint;
   /** dhash_entries= / ihash_entries= (0 = not given). */
@@ -34,7 +35,7 @@ const ADAPT_SCALE_NPAGES_SHIFT = 36n; // ADAPT_SCALE_BASE = 64 GiB
 
 /** Models alloc_large_system_hash(…, HASH_EARLY | HASH_ZERO, …, low_limit 0, high_limit 0). */
 export function allocLargeSystemHash(name: HashTable['name'], numentriesArg: bigint, scale: number, i: HashTableInput, c: HashTableConsts): HashTable {
-  const pageShift = BigInt(c.pageShift);
+  const pageShift = BigInt(i.pageShift);
   const pageSize = 1n << pageShift;
   let numentries = numentriesArg;
   if (numentries === 0n) {

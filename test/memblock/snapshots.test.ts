@@ -25,21 +25,26 @@ const op = fc.oneof(
 );
 const plain = (rs: readonly M.MemblockRegion[]) => rs.map((r) => [r.base, r.size, r.nid, r.flags]);
 
+/** One generated operation, on memblock. */
+function apply(mb: M.Memblock, [kind, a, b, c]: [string, bigint, bigint, number]): void {
+  if (kind === 'add') M.memblockAddNode(mb, a, b, c === 2 ? M.MAX_NUMNODES : c);
+  else if (kind === 'remove') M.memblockRemove(mb, a, b);
+  else if (kind === 'reserve') M.memblockReserve(mb, a, b);
+  else if (kind === 'free') M.memblockPhysFree(mb, a, b);
+  else if (kind === 'nomap') (c ? M.memblockMarkNomap : M.memblockClearNomap)(mb, a, b);
+  else if (kind === 'cap') M.memblockCapMemoryRange(mb, a, b);
+  else if (kind === 'setnode') M.memblockSetNode(mb, a, b, c);
+  else M.memblockPhysAlloc(mb, a, b);
+}
+
 for (const v of VARIANTS) {
   test(`[${v.name}] snapshots read back the state of their moment, in any order`, () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 30 }), fc.boolean(), fc.array(fc.nat(), { maxLength: 8 }), (ops, readAlong, order) => {
         const mb = fresh(v.opts);
         const taken: { snap: M.MemblockSnapshot; memory: unknown[]; reserved: unknown[] }[] = [];
-        for (const [kind, a, b, c] of ops) {
-          if (kind === 'add') M.memblockAddNode(mb, a, b, c === 2 ? M.MAX_NUMNODES : c);
-          else if (kind === 'remove') M.memblockRemove(mb, a, b);
-          else if (kind === 'reserve') M.memblockReserve(mb, a, b);
-          else if (kind === 'free') M.memblockPhysFree(mb, a, b);
-          else if (kind === 'nomap') (c ? M.memblockMarkNomap : M.memblockClearNomap)(mb, a, b);
-          else if (kind === 'cap') M.memblockCapMemoryRange(mb, a, b);
-          else if (kind === 'setnode') M.memblockSetNode(mb, a, b, c);
-          else M.memblockPhysAlloc(mb, a, b);
+        for (const o of ops) {
+          apply(mb, o);
           const snap = M.snapshot(mb);
           // reading the current arrays now or not at all must not change what a snapshot shows later
           if (readAlong) void mb.memory;
@@ -85,15 +90,7 @@ test('the doubles beside the regions stay exact, and every region at or above 2^
       for (const v of VARIANTS) {
         const mb = fresh(v.opts);
         for (const [[kind, a0, b, c], h] of ops) {
-          const a = typeof a0 === 'bigint' && kind !== 'alloc' ? a0 + h : a0;
-          if (kind === 'add') M.memblockAddNode(mb, a, b, c === 2 ? M.MAX_NUMNODES : c);
-          else if (kind === 'remove') M.memblockRemove(mb, a, b);
-          else if (kind === 'reserve') M.memblockReserve(mb, a, b);
-          else if (kind === 'free') M.memblockPhysFree(mb, a, b);
-          else if (kind === 'nomap') (c ? M.memblockMarkNomap : M.memblockClearNomap)(mb, a, b);
-          else if (kind === 'cap') M.memblockCapMemoryRange(mb, a, b);
-          else if (kind === 'setnode') M.memblockSetNode(mb, a, b, c);
-          else M.memblockPhysAlloc(mb, a, b);
+          apply(mb, [kind, typeof a0 === 'bigint' && kind !== 'alloc' ? a0 + h : a0, b, c]);
           for (const t of [mb.types.memory, mb.types.reserved]) {
             let unsafe = 0;
             t.r.forEach((r, i) => {

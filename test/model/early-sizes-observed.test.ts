@@ -146,7 +146,7 @@ function modelSeq(row: Row, nrKernelPages: bigint): string[] {
   const percpu = percpuFirstChunk({ possibleCpus: row.smp }, c.percpu).requests;
   const unknown = unknownBootOptions(bootargs, builtinProfile(`debian-${row.gen}`)!.image.bootParams!, c.unknownOptions).requests;
   const nrAllPages = ram >> 12n;
-  const hash = hashTableSizes({ nrKernelPages, nrAllPages }, c.hash).map((h) => h.request);
+  const hash = hashTableSizes({ pageShift: 12, nrKernelPages, nrAllPages }, c.hash).map((h) => h.request);
   const g = swiotlbGeometry(row.gen, ram, row.smp);
   const swiotlb = g ? swiotlbMetadata(g.nslabs, g.nareas, { ...c.swiotlb, pageSize: 4096n }) : [];
   const order = row.gen === '7.2'
@@ -182,7 +182,7 @@ for (const row of ROWS) {
     for (const nk of kernelPages(row)) assert.deepEqual(modelSeq(row, nk), want);
     assert.equal(BigInt(row.ndSize), EARLY_SIZES[row.gen].numa.ndSize, 'NODE_DATA size');
     for (const nk of kernelPages(row)) {
-      const h = hashTableSizes({ nrKernelPages: nk, nrAllPages: BigInt(parseInt(row.mem)) * GiB >> 12n }, EARLY_SIZES[row.gen].hash);
+      const h = hashTableSizes({ pageShift: 12, nrKernelPages: nk, nrAllPages: BigInt(parseInt(row.mem)) * GiB >> 12n }, EARLY_SIZES[row.gen].hash);
       assert.deepEqual(h.map((x) => x.entries), row.hashes);
     }
   });

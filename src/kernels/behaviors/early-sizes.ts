@@ -75,7 +75,7 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
       chunkTypes: 2n, slotsPastUnit: 2n,
       sites: { allocInfo: 'memblock_alloc', areas: 'memblock_alloc', fcAlloc: 'pcpu_fc_alloc', fcFree: 'pcpu_fc_free', setup: 'memblock_alloc', firstChunk: 'memblock_alloc', freeInfo: 'pcpu_free_alloc_info', freeAreas: 'pcpu_embed_first_chunk' },
     },
-    hash: { pageShift: 12, bucketSize: 8n, site: 'alloc_large_system_hash' },
+    hash: { bucketSize: 8n, site: 'alloc_large_system_hash' },
     swiotlb: { style: 'classic', slotSize: 0n, areaSize: 0n, site: 'swiotlb_init_with_tbl' },
   },
   '6.1': {
@@ -100,7 +100,7 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
       chunkTypes: 1n, slotsPastUnit: 4n,
       sites: { allocInfo: 'pcpu_build_alloc_info', areas: 'pcpu_embed_first_chunk', fcAlloc: 'pcpu_fc_alloc', fcFree: 'pcpu_embed_first_chunk', setup: 'pcpu_setup_first_chunk', firstChunk: 'pcpu_alloc_first_chunk', freeInfo: 'pcpu_free_alloc_info', freeAreas: 'pcpu_embed_first_chunk' },
     },
-    hash: { pageShift: 12, bucketSize: 8n, site: 'alloc_large_system_hash' },
+    hash: { bucketSize: 8n, site: 'alloc_large_system_hash' },
     swiotlb: { style: 'areas', slotSize: 24n, areaSize: 16n, site: 'swiotlb_init_remap' },
   },
   '6.12': {
@@ -123,7 +123,7 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
       ...percpuCommon, staticSize: 101528n, dynamicEarlySize: 20n * KiB, chunkStruct: 192n, chunkTypes: 1n, slotsPastUnit: 4n,
       sites: { allocInfo: 'pcpu_build_alloc_info', areas: 'pcpu_embed_first_chunk', fcAlloc: 'pcpu_fc_alloc', fcFree: 'pcpu_embed_first_chunk', setup: 'pcpu_setup_first_chunk', firstChunk: 'pcpu_alloc_first_chunk', freeInfo: 'pcpu_free_alloc_info', freeAreas: 'pcpu_embed_first_chunk' },
     },
-    hash: { pageShift: 12, bucketSize: 8n, site: 'alloc_large_system_hash' },
+    hash: { bucketSize: 8n, site: 'alloc_large_system_hash' },
     swiotlb: { style: 'areas', slotSize: 24n, areaSize: 16n, site: 'swiotlb_init_remap' },
   },
   '7.2': {
@@ -146,7 +146,7 @@ export const EARLY_SIZES: Record<Generation, EarlySizes> = {
       ...percpuCommon, staticSize: 109144n, dynamicEarlySize: 20n * KiB, chunkStruct: 128n, chunkTypes: 1n, slotsPastUnit: 4n,
       sites: { allocInfo: 'pcpu_build_alloc_info', areas: 'pcpu_embed_first_chunk', fcAlloc: 'pcpu_fc_alloc', fcFree: 'memblock_free', setup: '__memblock_alloc_or_panic', firstChunk: '__memblock_alloc_or_panic', freeInfo: 'memblock_free', freeAreas: 'memblock_free' },
     },
-    hash: { pageShift: 12, bucketSize: 8n, site: 'alloc_large_system_hash' },
+    hash: { bucketSize: 8n, site: 'alloc_large_system_hash' },
     swiotlb: { style: 'areas', slotSize: 24n, areaSize: 16n, site: 'swiotlb_init_remap' },
   },
 };
